@@ -1,0 +1,2 @@
+export { UserError, userError, isUserError } from './user-error.js';
+export { editDistance, closestNames, didYouMean } from './suggest.js';

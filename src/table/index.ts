@@ -1,0 +1,3 @@
+export * from './column.js';
+export { Bitset } from './bitset.js';
+export { Table, type Field } from './table.js';

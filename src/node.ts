@@ -1,1 +1,2 @@
 export * from './index.js';
+export * from './adapters/io/index.js';

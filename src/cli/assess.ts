@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import YAML from 'yaml';
+import { assess } from '../assess/index.js';
+import type { AssessOptions } from '../assess/index.js';
+import { parseCohortFlag, type Cohort } from '../cohort/index.js';
+import { userError } from '../errors/index.js';
+import { readTable, type ReadOptions } from '../adapters/io/index.js';
+import { writeAssessOutputs } from '../adapters/outputs.js';
+import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
+import { parseAssessConfig, type AssessConfig } from './config.js';
+import { Progress } from './progress.js';
+import { renderAssessText } from './render-assess.js';
+import { makeStyle } from './text-table.js';
+
+const SPECS: OptionSpecs = {
+  label: { type: 'string', value: 'COL|EXPR', help: "label column, or a boolean expression (\"income = '>50K'\")" },
+  pred: { type: 'string', value: 'COL|EXPR', help: 'predicted label column, or a boolean expression ("decile_score >= 5")' },
+  score: { type: 'string', value: 'COL[,COL]', help: 'score/probability column (one per class for multiclass)' },
+  threshold: { type: 'string', value: 'T', help: 'prediction = score >= T when --pred is absent (default 0.5)' },
+  sensitive: { type: 'string', multiple: true, value: 'A[,B]', help: 'sensitive feature(s); A,B means their intersection; repeat for separate analyses' },
+  reference: { type: 'string', multiple: true, value: 'A=VALUE', help: 'reference group for disparities (default: the largest group)' },
+  cohort: { type: 'string', multiple: true, value: 'NAME=EXPR', help: 'a named cohort to report, e.g. "seniors=age > 60"' },
+  where: { type: 'string', value: 'EXPR', help: 'assess only the rows where EXPR is true' },
+  weight: { type: 'string', value: 'COL', help: 'sample-weight column' },
+  task: { type: 'string', value: 'binary|multiclass|regression', help: 'the task (inferred by default)' },
+  positive: { type: 'string', value: 'VALUE', help: 'the label value that counts as positive (binary)' },
+  bootstrap: { type: 'string', value: 'N', help: 'bootstrap resamples for confidence intervals; 0 = Wilson intervals (default 1000)' },
+  seed: { type: 'string', value: 'N', help: 'random seed (default 0)' },
+  confidence: { type: 'string', value: 'P', help: 'confidence level of intervals (default 0.95)' },
+  'zero-division': { type: 'string', value: 'null|0', help: 'a 0/0 rate is null with a reason (default) or 0 (scikit-learn/Fairlearn)' },
+  'min-group-size': { type: 'string', value: 'N', help: 'flag groups with fewer rows (default 30)' },
+  'max-groups': { type: 'string', value: 'N', help: 'refuse sensitive columns with more distinct values (default 1000)' },
+  band: { type: 'string', value: 'LO,HI', help: 'pass band for ratios to the reference group (default 0.8,1.25)' },
+  config: { type: 'string', value: 'FILE', help: 'YAML or JSON file holding any of these options' },
+  out: { type: 'string', value: 'DIR', help: 'write insights.json and report.html into DIR' },
+  json: { type: 'boolean', help: 'print the insights document on stdout (and nothing else)' },
+  type: { type: 'string', multiple: true, value: 'COL=TYPE', help: 'override an inferred type: numeric, categorical or boolean' },
+  columns: { type: 'string', value: 'A,B,…', help: 'column names for a file without a header' },
+  header: { type: 'boolean', help: 'the first row is (--header) or is not (--no-header) a header (detected by default)' },
+  'skip-rows': { type: 'string', value: 'N', help: 'skip N lines before the data (a preamble)' },
+  delimiter: { type: 'string', value: 'C', help: 'field delimiter (detected by default; "\\t" for tabs)' },
+  missing: { type: 'string', value: 'A,B,…', help: "values read as missing (default: empty, NA, N/A, ?, null, NaN)" },
+  trim: { type: 'boolean', help: 'trim spaces around values (default on; --no-trim keeps them)' },
+  color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
+};
+
+export const ASSESS_HELP = `Usage: candor assess DATA --label L (--pred P | --score S [--threshold T]) [options]
+
+Metrics overall, per sensitive group (and their intersections) and per named cohort, with fairness
+disparities, reference-group ratios and confidence intervals. DATA is a CSV/TSV, Parquet, JSON,
+NDJSON or Arrow file.
+
+Options:
+${formatOptions(SPECS)}
+
+Examples:
+  candor assess compas.csv --label two_year_recid --pred "decile_score >= 5" --sensitive race --reference race=Caucasian
+  candor assess preds.csv --label y_true --score y_score --sensitive sex --sensitive sex,race --out report/`;
+
+const list = (s: string | string[] | undefined) => (s === undefined ? undefined : (Array.isArray(s) ? s : s.split(',')).map((x) => x.trim()).filter((x) => x !== ''));
+
+function splitAssignment(text: string, flag: string, form: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw userError('invalid_option', `invalid --${flag} ${JSON.stringify(text)}: expected ${form}`, { option: flag });
+  return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
+}
+
+async function loadConfig(path: string): Promise<AssessConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw userError('file_not_found', `config file not found: ${path} (looked in ${resolve(path)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.json$/i.test(path) ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw userError('invalid_config', `${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const config = parseAssessConfig(raw, path);
+  if (config.data) config.data = resolve(dirname(path), config.data);
+  return config;
+}
+
+/** Flags and config merged into the data path, read options, assess options and outputs. */
+export async function resolveAssessArgs(argv: string[]) {
+  const { positionals, values: v } = parseArgs(argv, SPECS, 'assess');
+  const config: AssessConfig = typeof v.config === 'string' ? await loadConfig(v.config) : {};
+  if (positionals.length > 1) throw userError('invalid_arguments', `expected one data file, found ${positionals.length}: ${positionals.join(' ')} (quote expressions that contain spaces)`);
+  const data = positionals[0] ?? config.data;
+  if (!data) throw userError('missing_data', 'no data file: give one, e.g. candor assess data.csv --label y --pred y_hat (see candor assess --help)');
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const label = str('label') ?? config.label;
+  if (!label) throw userError('missing_option', 'no label: pass --label COLUMN (or a boolean expression such as "income = \'>50K\'")');
+
+  const types: Record<string, 'numeric' | 'categorical' | 'boolean'> = { ...(config.read?.types ?? {}) };
+  for (const t of (v.type as string[] | undefined) ?? []) {
+    const [col, type] = splitAssignment(t, 'type', 'COLUMN=numeric|categorical|boolean');
+    if (type !== 'numeric' && type !== 'categorical' && type !== 'boolean') throw userError('invalid_option', `invalid --type ${t}: the type must be numeric, categorical or boolean`, { option: 'type' });
+    types[col] = type;
+  }
+  const delimiter = str('delimiter') ?? config.read?.delimiter;
+  const read: ReadOptions = {
+    delimiter: delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter,
+    header: typeof v.header === 'boolean' ? v.header : config.read?.header,
+    columns: list(str('columns') ?? config.read?.columns),
+    skipRows: numberOption(str('skip-rows'), 'skip-rows', { min: 0, integer: true }) ?? config.read?.skipRows,
+    trim: typeof v.trim === 'boolean' ? v.trim : config.read?.trim,
+    missing: str('missing') !== undefined ? list(str('missing')!.length === 0 ? [''] : str('missing')) : list(config.read?.missing),
+    types,
+  };
+
+  const sensitive = ((v.sensitive as string[] | undefined) ?? config.sensitive ?? []).map((s) => (Array.isArray(s) ? s : list(s)!));
+  const reference: Record<string, string> = {};
+  const refs = (v.reference as string[] | undefined) ?? (Array.isArray(config.reference) ? config.reference : Object.entries(config.reference ?? {}).map(([k, val]) => `${k}=${val}`));
+  for (const r of refs) {
+    const [by, value] = splitAssignment(r, 'reference', 'COLUMN=VALUE (or A,B=VALUE_A | VALUE_B for an intersection)');
+    reference[list(by)!.join(',')] = value;
+  }
+  const cohorts: Cohort[] = [];
+  const cohortFlags = (v.cohort as string[] | undefined) ?? (Array.isArray(config.cohorts) ? config.cohorts : Object.entries(config.cohorts ?? {}).map(([k, e]) => `${k}=${e}`));
+  for (const c of cohortFlags) cohorts.push(parseCohortFlag(c));
+
+  const zd = str('zero-division') ?? (config.zeroDivision === undefined ? undefined : String(config.zeroDivision));
+  if (zd !== undefined && zd !== '0' && zd !== 'null') throw userError('invalid_option', `invalid --zero-division ${JSON.stringify(zd)} (expected null or 0)`);
+  const bandText = str('band');
+  let band = config.band;
+  if (bandText !== undefined) {
+    const parts = bandText.split(',').map((x) => numberOption(x, 'band'));
+    if (parts.length !== 2 || !(parts[0]! > 0 && parts[0]! < parts[1]!)) throw userError('invalid_option', `invalid --band ${bandText} (expected LO,HI with 0 < LO < HI, e.g. 0.8,1.25)`);
+    band = [parts[0]!, parts[1]!];
+  }
+  const task = str('task') ?? config.task;
+  if (task !== undefined && task !== 'binary' && task !== 'multiclass' && task !== 'regression') throw userError('invalid_option', `invalid --task ${task} (expected binary, multiclass or regression)`);
+  const score = list(str('score') ?? config.score);
+  const options: AssessOptions = {
+    label,
+    pred: str('pred') ?? config.pred,
+    score: score === undefined ? undefined : score.length === 1 ? score[0] : score,
+    threshold: numberOption(str('threshold'), 'threshold') ?? config.threshold,
+    task,
+    positive: str('positive') ?? config.positive,
+    sensitive,
+    reference,
+    cohorts,
+    where: str('where') ?? config.where,
+    weight: str('weight') ?? config.weight,
+    bootstrap: numberOption(str('bootstrap'), 'bootstrap', { min: 0, integer: true }) ?? config.bootstrap,
+    seed: numberOption(str('seed'), 'seed', { integer: true }) ?? config.seed,
+    confidence: numberOption(str('confidence'), 'confidence', { min: 0.5, max: 0.999 }) ?? config.confidence,
+    zeroDivision: zd === '0' ? 0 : zd === 'null' ? 'null' : undefined,
+    minGroupSize: numberOption(str('min-group-size'), 'min-group-size', { min: 0, integer: true }) ?? config.minGroupSize,
+    maxGroups: numberOption(str('max-groups'), 'max-groups', { min: 1, integer: true }) ?? config.maxGroups,
+    band,
+  };
+  if (options.pred === undefined && options.score === undefined) throw userError('missing_option', 'no prediction: pass --pred COLUMN|EXPRESSION or --score COLUMN (with --threshold, default 0.5)');
+  return { data, read, options, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
+}
+
+/** `candor assess`: read, assess, print and write outputs. */
+export async function runAssess(argv: string[]): Promise<number> {
+  const args = await resolveAssessArgs(argv);
+  const progress = new Progress();
+  progress.update(0, 'reading');
+  const { table, report: load } = await readTable(args.data, args.read);
+  const insights = assess(table, { ...args.options, onProgress: (f, stage) => progress.update(f, stage) });
+  insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
+  progress.done();
+  if (args.out) await writeAssessOutputs(args.out, insights, table, args.options);
+  if (args.json) process.stdout.write(`${JSON.stringify(insights, null, 2)}\n`);
+  else {
+    const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+    process.stdout.write(`${renderAssessText(insights, makeStyle(color))}\n`);
+    if (args.out) process.stdout.write(`\nWrote ${resolve(args.out, 'insights.json')}\n  and ${resolve(args.out, 'report.html')}\n`);
+  }
+  return 0;
+}

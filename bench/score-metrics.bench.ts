@@ -1,9 +1,10 @@
 // Score metrics (ROC AUC, average precision, log loss, Brier) per group over 10M rows and four
 // groupings (three sensitive columns and one 2-way intersection), with one shared sort.
 // Baselines in the same run: a bare typed-array pass (confusion counts for one grouping) and
-// Float64Array.prototype.sort of the scores (native sort, no permutation).
+// Float64Array.prototype.sort of the scores (native sort, no permutation). Also times, for one
+// grouping (the intersection), ROC/PR curves, confusion counts at 101 thresholds and calibration bins.
 // Run: node --import tsx bench/score-metrics.bench.ts [--rows 10000000] [--json]
-import { confusionByGroup, rankByScore, Random, scoreMetricsByGroup } from '../src/index.js';
+import { calibrationByGroup, confusionByGroup, confusionByThreshold, curvesByGroup, rankByScore, Random, scoreMetricsByGroup } from '../src/index.js';
 
 const args = process.argv.slice(2);
 const rowsArg = args.indexOf('--rows');
@@ -61,6 +62,12 @@ for (let rep = 0; rep < reps; rep++) {
     const [, t] = time(() => scoreMetricsByGroup(ranking, g, k));
     tGroups += t;
   }
+  const [, tCurves] = time(() => curvesByGroup(ranking, d.raceSex, 10));
+  const [, tThresholds] = time(() => confusionByThreshold(d.raceSex, 10, d.label, d.score));
+  const [, tCalibration] = time(() => calibrationByGroup(d.raceSex, 10, d.label, d.score));
+  keep('curves_one_grouping_s', tCurves);
+  keep('thresholds_101_one_grouping_s', tThresholds);
+  keep('calibration_one_grouping_s', tCalibration);
   keep('bare_confusion_pass_s', tBare);
   keep('native_float64_sort_s', tNative);
   keep('rank_s', tRank);

@@ -1,9 +1,9 @@
 import { cohortMask } from '../cohort/index.js';
 import { userError } from '../errors/index.js';
 import { rankByScore, type ScoreRanking, type ZeroDivision } from '../metrics/index.js';
-import { INSIGHTS_SCHEMA_VERSION, type CohortResult, type Curves, type Disparity, type FairnessSummary, type GroupResult, type Insights, type ReferenceResult, type Warning } from '../report/insights.js';
-import type { Table } from '../table/index.js';
-import { VERSION } from '../version.js';
+import type { CohortResult, Curves, Disparity, FairnessSummary, GroupResult, Insights, ReferenceResult, Warning } from '../report/insights.js';
+import { isMissing, type Table } from '../table/index.js';
+import { INSIGHTS_SCHEMA_VERSION, VERSION } from '../version.js';
 import { type GroupComputation, caseWeights, computeGroups, pickGroup } from './compute.js';
 import { curvesFor } from './curves.js';
 import { groupLabel, groupRows, type Grouping } from './groups.js';
@@ -135,8 +135,24 @@ export function assess(table: Table, options: AssessInternalOptions): Insights {
     reference,
     cohorts,
     ...(curves.length ? { curves } : {}),
+    data: { columns: profileColumns(table, p, options) },
     warnings: dedupe(warnings),
   };
+}
+
+/** Missing values per column among the rows that matched `where` (frequency-weighted). */
+function profileColumns(table: Table, p: Prepared, options: AssessOptions): { name: string; type: string; role: string; missing: number }[] {
+  const scores = new Set(options.score === undefined ? [] : [options.score].flat());
+  const sensitive = new Set((options.sensitive ?? []).flat());
+  const roleOf = (name: string, fallback: string) =>
+    name === options.label ? 'label' : name === options.pred ? 'prediction' : scores.has(name) ? 'score' : name === options.weight ? 'weight' : sensitive.has(name) ? 'sensitive' : fallback;
+  return table.columns
+    .filter((c) => !c.name.startsWith('__candor_'))
+    .map((c) => {
+      let missing = 0;
+      for (let i = 0; i < table.rowCount; i++) if (p.include[i] && isMissing(c, i)) missing += p.frequency ? p.frequency[i] : 1;
+      return { name: c.name, type: c.type, role: roleOf(c.name, c.role ?? 'feature'), missing };
+    });
 }
 
 /** The label with rows outside the analysis marked missing, so the shared ranking skips them. */

@@ -16,7 +16,9 @@ export interface Prepared {
   target: Target;
   /** 1 for rows in the analysis: matched `where` and have a usable label, prediction, score and weight. */
   usable: Uint8Array;
-  /** Rows that matched `where`. */
+  /** 1 for rows that matched `where`. */
+  include: Uint8Array;
+  /** Rows that matched `where` (counting frequency weights). */
   rows: number;
   /** Sample weights, or null. With `frequency`, a row's total weight. */
   weight: Float64Array | null;
@@ -45,13 +47,18 @@ export function prepare(table: Table, options: AssessOptions & { frequency?: str
   }
 
   const labelCol = resolveColumn(table, options.label, 'label');
+  const frequency = options.frequency !== undefined ? numericValues(table.column(options.frequency), 'frequency', options.frequency) : null;
+  if (frequency) {
+    // Each row stands for frequency[i] rows: count those.
+    rows = 0;
+    for (let i = 0; i < n; i++) if (include[i]) rows += frequency[i];
+  }
   const scoreSpecs = options.score === undefined ? [] : Array.isArray(options.score) ? options.score : [options.score];
   const scoreCols = scoreSpecs.map((s) => resolveColumn(table, s, 'score'));
   const scores = scoreCols.map((c, k) => numericValues(c, 'score', scoreSpecs[k]));
   const predCol = options.pred === undefined ? null : resolveColumn(table, options.pred, 'pred');
   const task: Task = options.task ?? inferTask(labelCol, include, scoreCols.length > 1 || (predCol !== null && predCol.type === 'categorical' && distinctValues(predCol, include, 3).values.length > 2));
 
-  const frequency = options.frequency !== undefined ? numericValues(table.column(options.frequency), 'frequency', options.frequency) : null;
   const weight = options.weight !== undefined ? numericValues(resolveColumn(table, options.weight, 'weight'), 'weight', options.weight) : null;
 
   let target: Target;
@@ -100,7 +107,7 @@ export function prepare(table: Table, options: AssessOptions & { frequency?: str
     if (!include[i]) continue;
     const reason = unusableReason(target, i);
     const k = reason >= 0 ? reason : (weight && !(weight[i] >= 0 && Number.isFinite(weight[i]))) || (frequency && !(frequency[i] >= 0 && Number.isFinite(frequency[i]))) ? 3 : -1;
-    if (k >= 0) droppedBy[k]++;
+    if (k >= 0) droppedBy[k] += frequency ? frequency[i] : 1;
     else usable[i] = 1;
   }
   const [missingLabel, missingPred, missingScore, badWeight] = droppedBy;
@@ -114,9 +121,9 @@ export function prepare(table: Table, options: AssessOptions & { frequency?: str
     if (count > 0) warnings.push({ code: 'dropped_rows', count, message: `${count} of ${rows} rows left out for ${what}` });
   }
   let left = 0;
-  for (let i = 0; i < n; i++) left += usable[i];
+  for (let i = 0; i < n; i++) if (usable[i]) left += frequency ? frequency[i] : 1;
   if (left === 0) throw userError('no_rows', `no rows to assess: all ${rows} rows lack a label, prediction or score (${dropped.filter(([c]) => c > 0).map(([c, w]) => `${c} with ${w}`).join('; ')})`);
-  return { target, usable, rows, weight, frequency, warnings, resolved };
+  return { target, usable, include, rows, weight, frequency, warnings, resolved };
 }
 
 /** Why row i cannot be assessed: 0 missing label, 1 missing prediction, 2 missing score; -1 when it can. */

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import YAML from 'yaml';
 import { assess } from '../assess/index.js';
 import type { AssessOptions } from '../assess/index.js';
 import { parseCohortFlag, type Cohort } from '../cohort/index.js';
 import { userError } from '../errors/index.js';
-import { readTable, type ReadOptions } from '../adapters/io/index.js';
-import { writeAssessOutputs } from '../adapters/outputs.js';
+import { formatFromPath, readTable, type ReadOptions } from '../adapters/io/index.js';
+import { assessPushdown, pushdownBlocker } from '../adapters/pushdown.js';
+import { existsSync, statSync } from 'node:fs';
+import type { Insights } from '../report/insights.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
-import { parseAssessConfig, type AssessConfig } from './config.js';
+import type { AssessConfig } from './config.js';
 import { Progress } from './progress.js';
 import { renderAssessText } from './render-assess.js';
 import { makeStyle } from './text-table.js';
@@ -75,10 +76,11 @@ async function loadConfig(path: string): Promise<AssessConfig> {
   }
   let raw: unknown;
   try {
-    raw = /\.json$/i.test(path) ? JSON.parse(text) : YAML.parse(text);
+    raw = /\.json$/i.test(path) ? JSON.parse(text) : (await import('yaml')).default.parse(text);
   } catch (e) {
     throw userError('invalid_config', `${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }
+  const { parseAssessConfig } = await import('./config.js');
   const config = parseAssessConfig(raw, path);
   if (config.data) config.data = resolve(dirname(path), config.data);
   return config;
@@ -164,11 +166,22 @@ export async function runAssess(argv: string[]): Promise<number> {
   const args = await resolveAssessArgs(argv);
   const progress = new Progress();
   progress.update(0, 'reading');
-  const { table, report: load } = await readTable(args.data, args.read);
-  const insights = assess(table, { ...args.options, onProgress: (f, stage) => progress.update(f, stage) });
-  insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
+  let insights: Insights | null = null;
+  // Large columnar files: let DuckDB aggregate the rows into cells instead of loading them (the
+  // results are identical; the in-memory path below is taken whenever this one cannot be).
+  const format = formatFromPath(args.data);
+  if (!args.out && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
+    const pushed = await assessPushdown(args.data, format as 'parquet' | 'json', args.options);
+    if (pushed) insights = { ...pushed.insights, source: { ...pushed.insights.source, file: args.data, rowsRead: pushed.insights.rows } };
+  }
+  if (!insights) {
+    const { table, report: load } = await readTable(args.data, { ...args.read, onProgress: (f) => progress.update(f * 0.5, 'reading') });
+    insights = assess(table, { ...args.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
+    insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
+    progress.done();
+    if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, table, args.options);
+  }
   progress.done();
-  if (args.out) await writeAssessOutputs(args.out, insights, table, args.options);
   if (args.json) process.stdout.write(`${JSON.stringify(insights, null, 2)}\n`);
   else {
     const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);

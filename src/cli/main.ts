@@ -1,11 +1,27 @@
 import { isUserError } from '../errors/index.js';
 import { VERSION } from '../version.js';
-import { runAssess, ASSESS_HELP } from './assess.js';
-import { runDemo, DEMO_HELP } from './demo.js';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string; summary: string }> = {
-  assess: { run: runAssess, help: ASSESS_HELP, summary: 'metrics per group and cohort, fairness disparities with confidence intervals, report' },
-  demo: { run: runDemo, help: DEMO_HELP, summary: 'generate a synthetic loan dataset with planted issues and assess it' },
+interface Command {
+  summary: string;
+  /** Loaded on use, so `candor --help` and each verb pay only for their own modules. */
+  load: () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  assess: {
+    summary: 'metrics per group and cohort, fairness disparities with confidence intervals, report',
+    load: async () => {
+      const m = await import('./assess.js');
+      return { run: m.runAssess, help: m.ASSESS_HELP };
+    },
+  },
+  demo: {
+    summary: 'generate a synthetic loan dataset with planted issues and assess it',
+    load: async () => {
+      const m = await import('./demo.js');
+      return { run: m.runDemo, help: m.DEMO_HELP };
+    },
+  },
 };
 
 function usage(): string {
@@ -27,18 +43,19 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
-    process.stdout.write(`${topic && COMMANDS[topic] ? COMMANDS[topic].help : usage()}\n`);
+    process.stdout.write(`${topic && COMMANDS[topic] ? (await COMMANDS[topic].load()).help : usage()}\n`);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const entry = COMMANDS[command];
-  if (!entry) {
+  const known = COMMANDS[command];
+  if (!known) {
     process.stderr.write(`candor: unknown command "${command}"; commands are ${Object.keys(COMMANDS).join(', ')} (see candor --help)\n`);
     return 2;
   }
+  const entry = await known.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${entry.help}\n`);
     return 0;

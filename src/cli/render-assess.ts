@@ -63,15 +63,19 @@ export function renderAssessText(insights: Insights, style: Style): string {
         }
       }
       const refName = ref.by.map((b) => ref.group[b]).join(' | ');
-      if (fails.length) out.push(style.red(`Outside ${ref.band[0]}–${ref.band[1]} of ${refName}: `) + fails.slice(0, 8).join('; ') + (fails.length > 8 ? `; … ${fails.length - 8} more` : ''));
+      if (fails.length) out.push(style.red(`Outside ${ref.band[0]}–${ref.band[1]} of ${refName}: `) + fails.slice(0, 6).join('; ') + (fails.length > 6 ? `; … ${fails.length - 6} more in insights.json` : ''));
       else out.push(style.green(`Every rate within ${ref.band[0]}–${ref.band[1]} of ${refName}.`));
     }
   }
 
-  const worst = [...insights.disparities].filter((d) => d.ratio !== null && d.metric !== 'count').sort((a, b) => (a.ratio ?? 1) - (b.ratio ?? 1));
+  // Highlight disparities between groups large enough to trust; small groups stay in the tables above.
+  const small = new Set(insights.groups.filter((g) => g.warnings.some((w) => w.code === 'small_group')).map((g) => `${g.by.join(',')}\u0000${g.by.map((b) => g.key[b]).join('|')}`));
+  const isSmall = (by: string[], key: Record<string, string> | undefined) => key !== undefined && small.has(`${by.join(',')}\u0000${by.map((b) => key[b]).join('|')}`);
+  const candidates = insights.disparities.filter((d) => d.ratio !== null && !['count', 'base_rate'].includes(d.metric));
+  const worst = candidates.filter((d) => !isSmall(d.by, d.min?.group) && !isSmall(d.by, d.max?.group)).sort((a, b) => (a.ratio ?? 1) - (b.ratio ?? 1));
   if (worst.length) {
     out.push('');
-    out.push(style.bold('Largest disparities (ratio min/max between groups)'));
+    out.push(style.bold('Largest disparities (ratio min/max between groups)') + (worst.length < candidates.length ? style.dim(' — among groups of at least the minimum size') : ''));
     out.push(
       formatTable(
         ['grouping', 'metric', 'ratio', 'difference', 'lowest', 'highest'],
@@ -95,6 +99,13 @@ export function renderAssessText(insights: Insights, style: Style): string {
         style,
       ),
     );
+  }
+
+  const missing = (insights.data?.columns ?? []).filter((c) => c.missing > 0);
+  if (missing.length) {
+    out.push('');
+    out.push(style.bold('Missing values') + style.dim(` (of ${insights.rows.toLocaleString('en-US')} rows)`));
+    out.push('  ' + missing.map((c) => `${c.name} ${c.missing.toLocaleString('en-US')} (${((100 * c.missing) / insights.rows).toFixed(1)}%)`).join(' · '));
   }
 
   const warnings = insights.warnings ?? [];

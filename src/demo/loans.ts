@@ -14,8 +14,8 @@ export interface DemoRandom {
 export const LOAN_DEMO_FACTS = {
   /** The model's score ignores the data inside this cohort: its decisions there are coin flips. */
   highErrorCohort: { name: 'young_south', expression: "region = 'South' and age < 30" } satisfies Cohort,
-  /** The score subtracts 0.9 from the log-odds for women, who repay as often as men. */
-  selectionGap: { column: 'sex', disadvantaged: 'Female', reference: 'Male', logitPenalty: 0.9 },
+  /** The score subtracts 1.5 from the log-odds for women, who repay as often as men. */
+  selectionGap: { column: 'sex', disadvantaged: 'Female', reference: 'Male', logitPenalty: 1.5 },
   /** A group of ethnicity with 21 rows, under the 30-row threshold. */
   smallGroup: { column: 'ethnicity', value: 'Group D', rows: 21 },
   /** Share of rows with a missing value in each of these columns. */
@@ -31,7 +31,7 @@ const logistic = (x: number) => 1 / (1 + Math.exp(-x));
  *
  * Outcome: repaid ~ Bernoulli(logistic(z)) with
  *   z = 1.1 + 0.012·(credit_score − 650) − 3.2·(debt_ratio − 0.35) + 0.15·min(employment_years, 10) + 0.004·(income − 55)
- * Score: logistic(z + ε), ε ~ N(0, 0.6²), minus 0.9 on the log-odds scale for women (the planted
+ * Score: logistic(z + ε), ε ~ N(0, 0.6²), minus 1.5 on the log-odds scale for women (the planted
  * selection-rate gap), and for applicants in the South under 30 a uniform draw that ignores the
  * applicant (the planted high-error cohort). Missing income/employment_years are filled with the
  * population mean before computing z, then blanked in the output (the planted missing values).

@@ -14,6 +14,7 @@ export interface GroupDisparity {
 
 /** Disparities of one metric against a reference group (Aequitas style). */
 export interface ReferenceDisparity {
+  /** Reference group code; -1 when no group has rows. */
   readonly reference: number;
   readonly referenceValue: number | null;
   readonly lower: number;
@@ -54,12 +55,18 @@ export function largestGroup(sizes: ArrayLike<number>): number {
  * Each group's value divided by the reference group's, and whether the ratio falls in the fair
  * band [lower, upper] — the disparity test of Aequitas (Saleiro et al., 2018), with its default
  * τ = 0.8 band [0.8, 1.25]. A ratio is null when the group's value is undefined or the reference
- * value is undefined or 0.
+ * value is undefined or 0. When the reference is left to `sizes` and no group has rows, every
+ * ratio is null and `reference` is -1.
  */
 export function referenceDisparity(values: ArrayLike<GroupValue>, options: ReferenceOptions = {}): ReferenceDisparity {
   const { lower = 0.8, upper = 1.25 } = options;
   if (!(lower > 0 && upper >= lower && Number.isFinite(upper))) {
     throw userError('invalid_option', `invalid disparity band: [${lower}, ${upper}] (expected 0 < lower <= upper, e.g. [0.8, 1.25])`, { lower, upper });
+  }
+  if (options.reference === undefined && options.sizes && largestGroup(options.sizes) < 0) {
+    // No group has rows (an empty cohort): nothing to compare, which is data, not an error.
+    const groups = Array.from({ length: values.length }, () => ({ ratio: null, pass: null, reason: 'no group has rows' }));
+    return { reference: -1, referenceValue: null, lower, upper, groups };
   }
   const reference = options.reference ?? (options.sizes ? largestGroup(options.sizes) : -1);
   if (!(Number.isInteger(reference) && reference >= 0 && reference < values.length)) {

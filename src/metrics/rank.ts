@@ -27,8 +27,6 @@ export interface ScoreRanking {
   readonly loss: Float64Array;
   /** Rows left out, by first reason: label not 0/1, score NaN, weight NaN/negative/infinite. */
   readonly excluded: { readonly label: number; readonly score: number; readonly weight: number };
-  /** The inputs, for row-order passes. */
-  readonly source: { readonly label: Uint8Array; readonly score: Float64Array; readonly weight: Float64Array | null };
   /** The clipping epsilon used for `rowLoss`. */
   readonly eps: number;
 }
@@ -129,7 +127,6 @@ export function rankByScore(label: Uint8Array, score: Float64Array, options: Ran
     weight: weightSorted,
     loss,
     excluded,
-    source: { label, score, weight: weight ?? null },
     eps,
   };
 }

@@ -25,7 +25,7 @@ export function defaultThresholds(): number[] {
 
 /**
  * Confusion counts per group at every threshold in one pass (no sort): each row is binned by the
- * number of thresholds its score reaches (binary search), then cumulative sums from the top give
+ * number of thresholds its score reaches (interpolation search), then cumulative sums from the top give
  * tp and fp at each threshold. Rows with a missing label (not 0/1) or NaN score are counted in
  * `missing`. Cost O(rows · log(thresholds) + groups · thresholds).
  * @example
@@ -79,8 +79,15 @@ export function confusionByThreshold(groups: Int32Array, nGroups: number, label:
   return { thresholds, counts };
 }
 
+function guess(s: number, t0: number, scale: number, T: number): number {
+  const x = Math.floor((s - t0) * scale) + 1;
+  return x >= 0 ? (x <= T ? x : T) : 0;
+}
+
 function binRows(groups: Int32Array, nGroups: number, label: Uint8Array, score: Float64Array, weight: Float64Array | null, t: Float64Array, hist: Float64Array, n: Float64Array, missing: Float64Array): number {
   const T = t.length;
+  const t0 = T > 0 ? t[0] : 0;
+  const scale = T > 1 ? (T - 1) / (t[T - 1] - t[0]) : 0;
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     if (g < 0) continue;
@@ -92,13 +99,26 @@ function binRows(groups: Int32Array, nGroups: number, label: Uint8Array, score: 
       missing[g]++;
       continue;
     }
-    // Number of thresholds ≤ s.
-    let lo = 0;
-    let hi = T;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (t[mid] <= s) lo = mid + 1;
-      else hi = mid;
+    // Number of thresholds ≤ s: a guess by linear interpolation (exact for an even grid after a
+    // step or two), corrected by comparisons; binary search when the guess is far off.
+    let lo = guess(s, t0, scale, T);
+    let steps = 0;
+    while (lo > 0 && t[lo - 1] > s && steps < 4) {
+      lo--;
+      steps++;
+    }
+    while (lo < T && t[lo] <= s && steps < 4) {
+      lo++;
+      steps++;
+    }
+    if (steps === 4) {
+      lo = 0;
+      let hi = T;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[mid] <= s) lo = mid + 1;
+        else hi = mid;
+      }
     }
     hist[(g * (T + 1) + lo) * 2 + y] += w;
     n[g]++;

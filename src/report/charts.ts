@@ -204,7 +204,18 @@ export function disparityDomain(ratios: Iterable<number | null>, band: readonly 
   return [Math.exp(-span), Math.exp(span)];
 }
 
-const RATIO_TICKS = [0.05, 0.1, 0.25, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 4, 10, 20];
+/** Candidate ratio ticks in order of importance; a tick is dropped when it would crowd a more important one. */
+const RATIO_TICK_PRIORITY = [1, 0.5, 2, 0.25, 4, 0.1, 10, 0.05, 20, 0.67, 1.5];
+
+/** Ticks for a log ratio axis: 1 and the band edges first, then round ratios, at least `minGap` px apart. */
+export function ratioTicks(band: readonly [number, number], domain: readonly [number, number], toX: (v: number) => number, minGap = 30): number[] {
+  const chosen: number[] = [];
+  for (const t of [1, band[0], band[1], ...RATIO_TICK_PRIORITY]) {
+    if (t < domain[0] || t > domain[1] || chosen.includes(t)) continue;
+    if (chosen.every((c) => Math.abs(toX(c) - toX(t)) >= minGap)) chosen.push(t);
+  }
+  return chosen.sort((a, b) => a - b);
+}
 
 function checkMark(x: number, y: number): string {
   return `<path class="sym-pass" d="M${r1(x - 4)},${r1(y)}L${r1(x - 1)},${r1(y + 3.5)}L${r1(x + 4.5)},${r1(y - 4)}"/>`;
@@ -248,8 +259,7 @@ export function disparityChart(o: DisparityChartOptions): string {
   const bx0 = sx(Math.max(o.band[0], lo));
   const bx1 = sx(Math.min(o.band[1], hi));
   parts.push(`<rect class="band" x="${r1(bx0)}" y="${plotTop}" width="${r1(bx1 - bx0)}" height="${plotBottom - plotTop}"><title>pass band ${formatValue(o.band[0])}–${formatValue(o.band[1])}</title></rect>`);
-  for (const t of RATIO_TICKS) {
-    if (t < lo || t > hi) continue;
+  for (const t of ratioTicks(o.band, [lo, hi], sx)) {
     const x = r1(sx(t));
     parts.push(`<line class="${t === 1 ? 'ref-one' : 'grid'}" x1="${x}" x2="${x}" y1="${plotTop}" y2="${plotBottom}"/>`);
     parts.push(`<text class="tick" x="${x}" y="${plotBottom + 14}" text-anchor="middle">${tickLabel(t)}</text>`);

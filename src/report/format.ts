@@ -1,3 +1,5 @@
+import { FAIRNESS_METRICS } from '../fairness/index.js';
+import { metricInfo } from '../metrics/index.js';
 import type { Warning } from './insights.js';
 
 /** How the report names the metrics it knows; others are shown by their id, tidied. */
@@ -40,6 +42,28 @@ const METRIC_LABELS: Record<string, string> = {
 
 /** Short labels for narrow places (table headers, chart panels). */
 const METRIC_SHORT: Record<string, string> = {
+  accuracy: 'Accuracy',
+  balanced_accuracy: 'Bal. accuracy',
+  precision: 'Precision',
+  recall: 'Recall',
+  f1: 'F1',
+  roc_auc: 'ROC AUC',
+  average_precision: 'Avg. precision',
+  brier_score: 'Brier',
+  log_loss: 'Log loss',
+  base_rate: 'Base rate',
+  mae: 'MAE',
+  mse: 'MSE',
+  rmse: 'RMSE',
+  r2: 'R²',
+  mape: 'MAPE',
+  mean_prediction: 'Mean pred.',
+  mean_label: 'Mean label',
+  max_error: 'Max error',
+  tp: 'TP',
+  fp: 'FP',
+  tn: 'TN',
+  fn: 'FN',
   accuracy_score: 'Accuracy',
   balanced_accuracy_score: 'Bal. accuracy',
   precision_score: 'Precision',
@@ -63,9 +87,11 @@ const METRIC_SHORT: Record<string, string> = {
   r2_score: 'R²',
 };
 
-/** A metric's human name: `false_positive_rate` → "False positive rate". */
+/** A metric's human name: `false_positive_rate` → "False positive rate"; per-class `recall__cat` → "Recall (cat)". */
 export function metricLabel(id: string): string {
-  const known = METRIC_LABELS[id];
+  const perClass = /^(.+?)__(.+)$/.exec(id);
+  if (perClass) return `${metricLabel(perClass[1])} (${perClass[2]})`;
+  const known = metricInfo(id)?.label ?? (FAIRNESS_METRICS as Record<string, { label: string } | undefined>)[id]?.label ?? METRIC_LABELS[id];
   if (known) return known;
   const words = id.replace(/_score$/, '').replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -73,7 +99,30 @@ export function metricLabel(id: string): string {
 
 /** A metric's short name for table headers and chart panels. */
 export function metricShortLabel(id: string): string {
+  const perClass = /^(.+?)__(.+)$/.exec(id);
+  if (perClass) return `${metricShortLabel(perClass[1])} (${perClass[2]})`;
   return METRIC_SHORT[id] ?? metricLabel(id);
+}
+
+/** Metrics that count rows (confusion cells, group sizes): shown as whole numbers. */
+const COUNT_METRICS = new Set(['count', 'tp', 'fp', 'tn', 'fn', 'support', 'n']);
+
+/** True for a metric that counts rows rather than measuring a rate or an error. */
+export function isCountMetric(id: string): boolean {
+  return COUNT_METRICS.has(id.replace(/__.+$/, ''));
+}
+
+/** A metric's value for reading: counts as (grouped) whole numbers, everything else with three decimals. */
+export function formatMetric(id: string, v: number | null | undefined): string {
+  if (isCountMetric(id) && typeof v === 'number' && Number.isFinite(v)) return formatCount(Math.abs(v - Math.round(v)) < 1e-9 ? Math.round(v) : Number(v.toFixed(1)));
+  return formatValue(v);
+}
+
+/** A metric's interval: counts rounded to whole numbers. */
+export function formatMetricInterval(id: string, ci: readonly [number, number] | undefined): string {
+  if (!ci) return '';
+  if (isCountMetric(id)) return `[${formatCount(Math.round(ci[0]))}, ${formatCount(Math.round(ci[1]))}]`;
+  return formatInterval(ci);
 }
 
 /** Thousands separators with a comma, independent of the reader's locale (stable snapshots). */
@@ -95,10 +144,10 @@ export function formatValue(v: number | null | undefined, digits = 3): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   const abs = Math.abs(v);
   let text: string;
-  if (abs !== 0 && abs < 10 ** -digits) text = v.toExponential(1);
-  else if (abs >= 1000) text = formatCount(Number(v.toFixed(Number.isInteger(v) ? 0 : 1)));
+  if (abs >= 1000) text = formatCount(Number(v.toFixed(Number.isInteger(v) ? 0 : 1)));
   else text = v.toFixed(digits);
-  // U+2212 minus reads better than a hyphen next to digits.
+  // A tiny negative value rounds to "-0.000": drop the sign. U+2212 minus reads better than a hyphen.
+  if (/^-0\.?0*$/.test(text)) text = text.slice(1);
   return text.replace(/^-/, '−');
 }
 

@@ -14,3 +14,4 @@ export {
 } from './embed.js';
 export { sha256, cspHash } from './sha256.js';
 export { bytesToBase64, base64ToBytes } from './base64.js';
+export { explorerOptions, hasGroup, type ExplorerRun } from './explore.js';

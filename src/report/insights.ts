@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { INSIGHTS_SCHEMA_VERSION } from '../version.js';
 
 /**
  * The insights document (`insights.json`): every analysis's plain-JSON result, versioned. The HTML
  * report, the dashboard, comparisons and the tracker read this one artifact, so a run can be
  * re-rendered without recomputing. Fields may be added; none may be renamed or change meaning.
  */
-export const INSIGHTS_SCHEMA_VERSION = 1;
+export { INSIGHTS_SCHEMA_VERSION };
 
 const metricValue = z.number().nullable();
 /** Metric id (Fairlearn's snake_case name) -> value; null when undefined for that group. */
@@ -129,6 +130,12 @@ export const Insights = z.object({
   reference: z.array(ReferenceResult),
   cohorts: z.array(CohortResult),
   curves: z.array(Curves).optional(),
+  /** The assessed rows' columns: type, role and how many values are missing. */
+  data: z
+    .object({
+      columns: z.array(z.object({ name: z.string(), type: z.string(), role: z.string(), missing: z.number() })),
+    })
+    .optional(),
   warnings: z.array(Warning).optional(),
 });
 export type Insights = z.infer<typeof Insights>;

@@ -2,7 +2,7 @@ import { calibrationChart, disparityChart, legend, lineChart, type Point, type S
 import { escapeHtml } from './escape.js';
 import type { EmbeddedData, EmbeddedOptions, EncodedTable } from './embed.js';
 import type { NumericColumn, Table } from '../table/index.js';
-import { formatCount, formatInterval, formatPercent, formatValue, groupingName, groupName, metricLabel, metricShortLabel, warningKind, type WarningKind } from './format.js';
+import { formatCount, formatMetric, formatMetricInterval, formatPercent, formatValue, groupingName, groupName, isCountMetric, metricLabel, metricShortLabel, warningKind, type WarningKind } from './format.js';
 import type { CohortResult, Curves, Disparity, FairnessSummary, GroupResult, Insights, ReferenceResult, Warning } from './insights.js';
 
 /**
@@ -68,6 +68,40 @@ export function metricIds(records: Iterable<Record<string, unknown>>): string[] 
   return [...out];
 }
 
+/** Metrics shown up front (in this order) when a document has many; the rest fold into "All metrics". */
+const HEADLINE_ORDER = [
+  'selection_rate',
+  'accuracy',
+  'accuracy_score',
+  'balanced_accuracy',
+  'balanced_accuracy_score',
+  'true_positive_rate',
+  'false_positive_rate',
+  'false_negative_rate',
+  'precision',
+  'precision_score',
+  'roc_auc',
+  'roc_auc_score',
+  'f1_macro',
+  'precision_macro',
+  'recall_macro',
+  'log_loss',
+  'mae',
+  'rmse',
+  'r2',
+  'mean_prediction',
+  'mean_label',
+];
+const MAX_HEADLINE = 8;
+
+/** The metrics to show up front: all of them when there are few, else the usual headline rates. */
+export function headlineMetrics(ids: readonly string[]): string[] {
+  const measures = ids.filter((m) => !isCountMetric(m));
+  if (measures.length <= MAX_HEADLINE + 1) return measures;
+  const preferred = HEADLINE_ORDER.filter((m) => measures.includes(m)).slice(0, MAX_HEADLINE);
+  return preferred.length >= 3 ? preferred : measures.slice(0, MAX_HEADLINE);
+}
+
 /** A table cell for a metric: `0.423 [0.401, 0.446]`, or an em dash with its reason. */
 export function metricCell(metric: string, value: number | null | undefined, ci: Interval | undefined, reason: string | undefined): string {
   const data = `data-metric="${h(metric)}" data-value="${value === null || value === undefined ? 'null' : String(value)}"`;
@@ -75,7 +109,39 @@ export function metricCell(metric: string, value: number | null | undefined, ci:
     const why = reason ?? (value === undefined ? 'not computed' : 'undefined');
     return `<td class="num na" ${data} title="${h(why)}"><span class="na-mark" aria-hidden="true">—</span><span class="sr-only">undefined: ${h(why)}</span></td>`;
   }
-  return `<td class="num" ${data}><span class="v">${formatValue(value)}</span>${ci ? ` <span class="ci">${formatInterval(ci)}</span>` : ''}</td>`;
+  return `<td class="num" ${data}><span class="v">${formatMetric(metric, value)}</span>${ci ? ` <span class="ci">${formatMetricInterval(metric, ci)}</span>` : ''}</td>`;
+}
+
+/** Every metric of one result as a compact table: metric, value and interval (the "All metrics" disclosure). */
+export function renderMetricList(metrics: Record<string, number | null>, ci: Record<string, Interval> = {}, reasons: Record<string, string> = {}, label = 'All metrics'): string {
+  const ids = Object.keys(metrics);
+  const rows = ids.map((m) => `<tr><th scope="row" title="${h(m)}">${h(metricLabel(m))}</th>${metricCell(m, metrics[m], ci[m], reasons[m])}</tr>`);
+  return `<div class="table-wrap narrow" tabindex="0" role="region" aria-label="${h(label)}"><table class="data metric-list"><thead><tr><th scope="col">Metric</th><th scope="col" class="num">Value [interval]</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** A 2×2 confusion matrix when the metrics include the four cells. */
+export function renderConfusion(metrics: Record<string, number | null>): string {
+  const { tp, fp, tn, fn } = metrics;
+  if (![tp, fp, tn, fn].every((v) => typeof v === 'number')) return '';
+  const c = (id: string, v: number | null | undefined, what: string) => `<td class="num" data-metric="${id}" data-value="${v}"><span class="v">${formatMetric(id, v)}</span><span class="sub">${what}</span></td>`;
+  return (
+    `<div class="table-wrap narrow" tabindex="0" role="region" aria-label="Confusion matrix"><table class="data confusion"><caption>Confusion matrix</caption><thead><tr><td></td><th scope="col" class="num">Predicted positive</th><th scope="col" class="num">Predicted negative</th></tr></thead>` +
+    `<tbody><tr><th scope="row">Actual positive</th>${c('tp', tp, 'true positives')}${c('fn', fn, 'false negatives')}</tr><tr><th scope="row">Actual negative</th>${c('fp', fp, 'false positives')}${c('tn', tn, 'true negatives')}</tr></tbody></table></div>`
+  );
+}
+
+/** Headline metric cards, then every metric (and the confusion matrix) in a disclosure. */
+export function renderOverallMetrics(
+  metrics: Record<string, number | null>,
+  options: { ci?: Record<string, Interval>; reasons?: Record<string, string>; confidence?: number; baseline?: Record<string, number | null>; baselineLabel?: string } = {},
+): string {
+  const ids = Object.keys(metrics).filter((k) => k !== 'count');
+  const headline = headlineMetrics(ids);
+  const shown = Object.fromEntries(headline.map((m) => [m, metrics[m]]));
+  const cards = renderMetricCards(shown, options);
+  const rest = ids.length > headline.length;
+  const more = rest ? `<details class="more"><summary>All ${ids.length} metrics${typeof metrics.tp === 'number' ? ' and the confusion matrix' : ''}</summary><div class="more-grid">${renderMetricList(metrics, options.ci, options.reasons)}${renderConfusion(metrics)}</div></details>` : '';
+  return `<div class="overall-metrics">${cards}${more}</div>`;
 }
 
 /** Overall metrics as cards; with `baseline`, each card also shows the difference from it. */
@@ -93,7 +159,7 @@ export function renderMetricCards(
       const why = reasons[id] ?? 'undefined';
       return `<div class="card na" data-metric="${h(id)}" data-value="null">${label}<div class="card-value">—</div><div class="card-note">${h(why)}</div></div>`;
     }
-    const interval = ci[id] ? `<div class="card-ci">${Math.round(confidence * 100)}% CI ${formatInterval(ci[id])}</div>` : '';
+    const interval = ci[id] ? `<div class="card-ci">${Math.round(confidence * 100)}% CI ${formatMetricInterval(id, ci[id])}</div>` : '';
     let delta = '';
     const b = baseline?.[id];
     if (baseline && typeof b === 'number') {
@@ -103,7 +169,7 @@ export function renderMetricCards(
           ? `<div class="card-delta">same as ${h(baselineLabel)}</div>`
           : `<div class="card-delta${Math.abs(d) >= 0.05 ? ' big' : ''}">${d > 0 ? '+' : '−'}${formatValue(Math.abs(d))} vs ${h(baselineLabel)}</div>`;
     }
-    return `<div class="card" data-metric="${h(id)}" data-value="${v}">${label}<div class="card-value">${formatValue(v)}</div>${interval}${delta}</div>`;
+    return `<div class="card" data-metric="${h(id)}" data-value="${v}">${label}<div class="card-value">${formatMetric(id, v)}</div>${interval}${delta}</div>`;
   });
   return `<div class="cards">${cards.join('')}</div>`;
 }
@@ -152,7 +218,7 @@ function curvesFor(insights: Insights, by: readonly string[]): Curves[] {
 /** Overall metrics with intervals, and the overall curves when the document has them. */
 export function renderOverview(insights: Insights): string {
   const s = reportSettings(insights);
-  const cards = renderMetricCards(insights.overall, { ci: insights.overallCi, reasons: insights.overallReasons, confidence: s.confidence });
+  const cards = renderOverallMetrics(insights.overall, { ci: insights.overallCi, reasons: insights.overallReasons, confidence: s.confidence });
   const overall = curvesFor(insights, []);
   let curves = '';
   if (overall.length) {
@@ -269,10 +335,20 @@ export interface GroupTableOptions {
   label?: string;
 }
 
-/** One row per group: the grouping's columns, the count, and every metric with its interval. */
+/**
+ * One row per group: the grouping's columns, the count, and the headline metrics with their
+ * intervals; when there are more metrics, every one of them in a second table under "All metrics".
+ */
 export function renderGroupTable(groups: readonly GroupResult[], by: readonly string[], options: GroupTableOptions = {}): string {
+  const all = metricIds(groups.map((g) => g.metrics));
+  const headline = headlineMetrics(all);
+  const main = groupTable(groups, by, headline, options);
+  if (headline.length === all.length) return main;
+  return `${main}<details class="more"><summary>All ${all.length} metrics per group</summary>${groupTable(groups, by, all, { ...options, caption: undefined, label: `All metrics per group of ${groupingName(by)}` })}</details>`;
+}
+
+function groupTable(groups: readonly GroupResult[], by: readonly string[], metrics: readonly string[], options: GroupTableOptions): string {
   const { minGroupSize = 30, reference, caption, label } = options;
-  const metrics = metricIds(groups.map((g) => g.metrics));
   const head = [...by.map((c) => `<th scope="col" class="key-col">${h(c)}</th>`), '<th scope="col" class="num">Count</th>', ...metrics.map((m) => `<th scope="col" class="num" title="${h(metricLabel(m))} (${h(m)})">${h(metricShortLabel(m))}</th>`)].join('');
   const rows = groups.map((g) => {
     const small = g.count < minGroupSize || g.warnings.some((w) => warningKind(w) === 'small_group');
@@ -291,42 +367,55 @@ const FAMILY_TEXT: Record<string, string> = {
   equal_opportunity: 'true positive rates',
 };
 
-/** Demographic parity, equalized odds and equal opportunity: difference and ratio with intervals. */
+/** Demographic parity, equalized odds and equal opportunity: difference and ratio with intervals; variants (mean, to overall) folded. */
 export function renderFairnessSummary(summary: FairnessSummary, band: readonly [number, number]): string {
   const ci = (summary.ci ?? {}) as Record<string, Interval>;
-  const families = new Map<string, { difference?: string; ratio?: string }>();
-  const others: string[] = [];
+  interface Row {
+    base: string;
+    variant: string;
+    difference?: string;
+    ratio?: string;
+    other?: string;
+  }
+  const rows = new Map<string, Row>();
   for (const [k, v] of Object.entries(summary)) {
     if (k === 'by' || k === 'ci') continue;
     if (!(typeof v === 'number' || v === null)) continue;
-    const m = /^(.*)_(difference|ratio)$/.exec(k);
-    if (!m) {
-      others.push(k);
-      continue;
-    }
-    const f = families.get(m[1]) ?? {};
-    f[m[2] as 'difference' | 'ratio'] = k;
-    families.set(m[1], f);
+    const m = /^(.+?)_(difference|ratio)((?:_mean)?(?:_to_overall)?)$/.exec(k);
+    const id = m ? `${m[1]}${m[3]}` : k;
+    const row = rows.get(id) ?? { base: m ? m[1] : k, variant: m ? m[3] : '' };
+    if (m) row[m[2] as 'difference' | 'ratio'] = k;
+    else row.other = k;
+    rows.set(id, row);
   }
-  if (families.size === 0 && others.length === 0) return '<p class="muted">No fairness summary for this grouping.</p>';
+  if (rows.size === 0) return '<p class="muted">No fairness summary for this grouping.</p>';
   const value = (k: string | undefined) => (k === undefined ? undefined : (summary[k] as number | null));
   const cell = (k: string | undefined) => (k === undefined ? '<td class="num muted">n/a</td>' : metricCell(k, value(k), ci[k], undefined));
-  const rows = [...families.entries()].map(([family, f]) => {
-    const ratio = value(f.ratio);
+  const render = (r: Row, main: boolean) => {
+    if (r.other) return `<tr><th scope="row">${h(metricLabel(r.other))}</th>${cell(r.other)}<td></td>${main ? '<td></td>' : ''}</tr>`;
+    const label = metricLabel(`${r.base}_difference${r.variant}`).replace(/ difference/, '');
+    const sub = main ? `<span class="sub">${h(FAMILY_TEXT[r.base] ?? '')}</span>` : '';
+    const ratio = value(r.ratio);
     const verdict =
       typeof ratio === 'number'
         ? ratio >= band[0]
           ? `<span class="pass"><span aria-hidden="true">✓</span> ratio ≥ ${formatValue(band[0], 2)}</span>`
           : `<span class="fail"><span aria-hidden="true">✕</span> ratio &lt; ${formatValue(band[0], 2)}</span>`
         : '<span class="muted">—</span>';
-    const label = metricLabel(`${family}_difference`).replace(/ difference$/, '');
-    return `<tr><th scope="row">${h(label)}<span class="sub">${h(FAMILY_TEXT[family] ?? family)}</span></th>${cell(f.difference)}${cell(f.ratio)}<td>${verdict}</td></tr>`;
-  });
-  for (const k of others) rows.push(`<tr><th scope="row">${h(metricLabel(k))}</th>${metricCell(k, value(k), ci[k], undefined)}<td></td><td></td></tr>`);
-  return (
-    `<div class="table-wrap" tabindex="0" role="region" aria-label="Fairness summary for ${h(groupingName(summary.by))}"><table class="data fairness-table"><thead><tr><th scope="col">Criterion</th><th scope="col" class="num">Difference (max − min)</th><th scope="col" class="num">Ratio (min / max)</th><th scope="col">Four-fifths check</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>` +
-    '<p class="note">A difference of 0 and a ratio of 1 mean parity across groups.</p>'
-  );
+    return `<tr><th scope="row">${h(label)}${sub}</th>${cell(r.difference)}${cell(r.ratio)}${main ? `<td>${verdict}</td>` : ''}</tr>`;
+  };
+  const main = [...rows.values()].filter((r) => r.variant === '' && !r.other);
+  const others = [...rows.values()].filter((r) => r.variant !== '' || r.other);
+  const head = (check: boolean) => `<thead><tr><th scope="col">Criterion</th><th scope="col" class="num">Difference (max − min)</th><th scope="col" class="num">Ratio (min / max)</th>${check ? `<th scope="col">Four-fifths check</th>` : ''}</tr></thead>`;
+  const name = groupingName(summary.by);
+  let html = main.length
+    ? `<div class="table-wrap" tabindex="0" role="region" aria-label="Fairness summary for ${h(name)}"><table class="data fairness-table">${head(true)}<tbody>${main.map((r) => render(r, true)).join('')}</tbody></table></div>`
+    : '';
+  if (others.length) {
+    const table = `<div class="table-wrap" tabindex="0" role="region" aria-label="More fairness summaries for ${h(name)}"><table class="data fairness-table">${head(false)}<tbody>${others.map((r) => render(r, false)).join('')}</tbody></table></div>`;
+    html += main.length ? `<details class="more"><summary>${others.length} more summaries (mean of TPR and FPR, relative to overall)</summary>${table}</details>` : table;
+  }
+  return `${html}<p class="note">A difference of 0 and a ratio of 1 mean parity across groups. “To overall” variants compare each group with all rows instead of with each other.</p>`;
 }
 
 /** The rates drawn first in disparity charts (the ones fairness criteria compare), then the rest. */
@@ -359,8 +448,9 @@ export function renderReferenceChart(ref: ReferenceResult, idPrefix: string): st
 
 /** Every metric's difference and ratio across groups, worst first; those outside the band highlighted. */
 export function renderDisparityTable(disparities: readonly Disparity[], by: readonly string[], band: readonly [number, number]): string {
-  if (disparities.length === 0) return '<p class="muted">No disparities computed.</p>';
-  const sorted = [...disparities].sort((a, b) => (a.ratio ?? Infinity) - (b.ratio ?? Infinity) || a.metric.localeCompare(b.metric));
+  const measures = disparities.filter((d) => !isCountMetric(d.metric));
+  if (measures.length === 0) return '<p class="muted">No disparities computed.</p>';
+  const sorted = [...measures].sort((a, b) => (a.ratio ?? Infinity) - (b.ratio ?? Infinity) || a.metric.localeCompare(b.metric));
   const rows = sorted.map((d) => {
     const worst = d.ratio !== null && d.ratio < band[0];
     const minMax = (r: Disparity['min']) => (r ? `${h(groupName(r.group, by))} <span class="muted">${formatValue(r.value)}</span>` : '—');
@@ -397,7 +487,7 @@ export function renderCurves(curves: readonly Curves[], by: readonly string[], g
   if (chosen.length) {
     const panels = chosen.slice(0, 4).map((m, i) => {
       const series: Series[] = shown.map((c, k) => ({ name: names[k], points: c.thresholds.filter((t) => typeof t[m] === 'number').map((t): Point => [t.threshold, t[m] as number]) }));
-      return figure(lineChart({ id: `${idPrefix}-thr-${i}`, title: `${metricLabel(m)} by threshold`, series, x: { label: 'threshold', domain: [0, 1] }, y: { label: metricShortLabel(m) }, width: 300, height: 220, marker: { at: threshold, label: `decision threshold ${threshold}` } }), metricLabel(m));
+      return figure(lineChart({ id: `${idPrefix}-thr-${i}`, title: `${metricLabel(m)} by threshold`, series, x: { label: 'threshold', domain: [0, 1] }, y: { label: metricShortLabel(m) }, width: 250, height: 210, marker: { at: threshold, label: `decision threshold ${threshold}` } }), metricLabel(m));
     });
     parts.push(`<h4>Metrics by threshold</h4><p class="note">The vertical line marks the decision threshold (${formatValue(threshold, 2)}).</p><div class="figures small">${panels.join('')}</div>`);
   }
@@ -434,10 +524,15 @@ export function renderGrouping(insights: Insights, by: readonly string[], index:
 /** The named cohorts and their metrics. */
 export function renderCohorts(cohorts: readonly CohortResult[]): string {
   if (cohorts.length === 0) return section('cohorts', 'Cohorts', '<p class="muted">No named cohorts were given (use <code>--cohort name=expression</code>).</p>');
-  const metrics = metricIds(cohorts.map((c) => c.metrics));
-  const head = `<th scope="col">Cohort</th><th scope="col">Expression</th><th scope="col" class="num">Count</th>${metrics.map((m) => `<th scope="col" class="num" title="${h(metricLabel(m))}">${h(metricShortLabel(m))}</th>`).join('')}`;
-  const rows = cohorts.map((c) => `<tr><th scope="row">${h(c.name)}</th><td><code>${h(c.expression)}</code></td><td class="num">${formatCount(c.count)}</td>${metrics.map((m) => metricCell(m, c.metrics[m], c.ci?.[m], c.reasons?.[m])).join('')}</tr>`);
-  return section('cohorts', 'Cohorts', `<div class="table-wrap" tabindex="0" role="region" aria-label="Metrics per cohort"><table class="data cohort-table"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`);
+  const all = metricIds(cohorts.map((c) => c.metrics));
+  const headline = headlineMetrics(all);
+  const table = (metrics: readonly string[], label: string) => {
+    const head = `<th scope="col">Cohort</th><th scope="col">Expression</th><th scope="col" class="num">Count</th>${metrics.map((m) => `<th scope="col" class="num" title="${h(metricLabel(m))}">${h(metricShortLabel(m))}</th>`).join('')}`;
+    const rows = cohorts.map((c) => `<tr><th scope="row">${h(c.name)}</th><td class="expr"><code>${h(c.expression)}</code></td><td class="num">${formatCount(c.count)}</td>${metrics.map((m) => metricCell(m, c.metrics[m], c.ci?.[m], c.reasons?.[m])).join('')}</tr>`);
+    return `<div class="table-wrap" tabindex="0" role="region" aria-label="${h(label)}"><table class="data cohort-table"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  };
+  const more = headline.length < all.length ? `<details class="more"><summary>All ${all.length} metrics per cohort</summary>${table(all, 'All metrics per cohort')}</details>` : '';
+  return section('cohorts', 'Cohorts', table(headline, 'Metrics per cohort') + more);
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -547,6 +642,8 @@ export interface CohortView {
   /** Rows the expression was evaluated on. */
   of: number;
   bootstrap: number;
+  /** Adjustments the explorer made (see `explorerOptions`). */
+  notes?: readonly string[];
 }
 
 /** The recomputed cohort: counts, metric cards with differences from all rows, and the per-group tables. */
@@ -555,7 +652,8 @@ export function renderCohortResult(v: CohortView): string {
   const parts: string[] = [];
   parts.push(`<h3>Cohort <code>${h(v.expression)}</code></h3>`);
   parts.push(`<p class="lede" data-count="${v.matched}"><strong>${formatCount(v.matched)}</strong> of ${formatCount(v.of)} rows match (${formatPercent(v.of ? v.matched / v.of : 0)}). Intervals: ${v.bootstrap > 0 ? `bootstrap, ${v.bootstrap} resamples` : 'Wilson score'}.</p>`);
-  parts.push(renderMetricCards(v.result.overall, { ci: v.result.overallCi, reasons: v.result.overallReasons, confidence: s.confidence, baseline: v.baseline.overall }));
+  for (const note of v.notes ?? []) parts.push(`<p class="note">${h(note)}</p>`);
+  parts.push(renderOverallMetrics(v.result.overall, { ci: v.result.overallCi, reasons: v.result.overallReasons, confidence: s.confidence, baseline: v.baseline.overall }));
   const warnings = collectWarnings(v.result);
   if (warnings.length) {
     parts.push(`<details class="cohort-warnings"><summary>${warnings.length} warning${warnings.length === 1 ? '' : 's'} for this cohort</summary><ul>${warnings.map((w) => `<li>${h(w.text)}</li>`).join('')}</ul></details>`);

@@ -42,6 +42,7 @@ main{padding-bottom:40px}
 .card.na .card-value{color:var(--muted)}
 .card-delta{font-size:12px;margin-top:2px;color:var(--muted)}
 .card-delta.big{color:var(--fail);font-weight:600}
+.table-wrap.narrow{display:inline-block;width:auto;vertical-align:top;margin-right:16px}
 .table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:var(--radius);margin:6px 0 8px;max-width:100%}
 table.data{border-collapse:separate;border-spacing:0;width:100%;font-size:13px}
 table.data caption{text-align:left;padding:8px 10px;font-weight:600;caption-side:top}
@@ -54,6 +55,14 @@ table.data tbody th{font-weight:600}
 .group-table tbody th.key-col{position:sticky;left:0;background:#fff;z-index:1;min-width:90px;max-width:280px;overflow-wrap:anywhere}
 .group-table thead th.key-col{position:sticky;left:0;z-index:2}
 td .v{display:block}
+.metric-list td,.metric-list th{padding:4px 10px}
+.confusion caption{font-size:13px}
+.confusion td .sub{font-size:11px}
+details.more{margin:4px 0 10px}
+details.more>summary{cursor:pointer;color:var(--accent);font-size:13px;font-weight:600;padding:4px 0;width:max-content}
+.more-grid{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-start}
+.cohort-table td.expr{min-width:180px;max-width:320px}
+.cohort-table td.expr code{white-space:pre-wrap}
 td .ci{display:block;font-size:11.5px;color:var(--muted)}
 td.na{color:var(--muted);cursor:help}
 .sub{display:block;font-weight:400;font-size:12px;color:var(--muted)}

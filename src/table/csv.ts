@@ -198,15 +198,83 @@ interface Shared {
   numericMarkers: boolean;
 }
 
+const ABSENT = -2;
+
+/**
+ * Text values to codes without making a string per field: an open-addressing table hashed (FNV-1a)
+ * over the characters in place, compared character by character. Missing markers sit in the same
+ * table with the code -1, so one probe answers both questions.
+ */
+class TextIndex {
+  private slots = new Int32Array(256);
+  private hashes = new Int32Array(256);
+  private readonly keys: string[] = [];
+  private readonly codes: number[] = [];
+  /** The hash computed by the last {@link find}, for the {@link insert} that may follow. */
+  lastHash = 0;
+
+  constructor(missing: Iterable<string>) {
+    for (const m of missing) {
+      if (this.find(m, 0, m.length) === ABSENT) this.insert(m, MISSING_CODE);
+    }
+  }
+
+  /** The code of `text[s, e)`, or ABSENT. */
+  find(text: string, s: number, e: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    this.lastHash = h;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const len = e - s;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const entry = slots[k];
+      if (entry === 0) return ABSENT;
+      if (this.hashes[k] !== h) continue;
+      const key = this.keys[entry - 1];
+      if (key.length !== len) continue;
+      let i = 0;
+      while (i < len && key.charCodeAt(i) === text.charCodeAt(s + i)) i++;
+      if (i === len) return this.codes[entry - 1];
+    }
+  }
+
+  /** Adds `key` (just looked up with {@link find}) with `code`. */
+  insert(key: string, code: number): void {
+    this.keys.push(key);
+    this.codes.push(code);
+    if (this.keys.length * 2 > this.slots.length) this.grow();
+    else this.place(this.keys.length, this.lastHash);
+  }
+
+  private place(entry: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let k = h & mask;
+    while (this.slots[k] !== 0) k = (k + 1) & mask;
+    this.slots[k] = entry;
+    this.hashes[k] = h;
+  }
+
+  private grow(): void {
+    const oldSlots = this.slots;
+    const oldHashes = this.hashes;
+    this.slots = new Int32Array(oldSlots.length * 2);
+    this.hashes = new Int32Array(oldSlots.length * 2);
+    for (let k = 0; k < oldSlots.length; k++) if (oldSlots[k] !== 0) this.place(oldSlots[k], oldHashes[k]);
+    this.place(this.keys.length, this.lastHash);
+  }
+}
+
 /** Builds one column while the rows stream by: numbers while every value is one, then text codes. */
 class ColumnBuilder {
   mode: number;
   length = 0;
   values = new Float64Array(1024);
   codes = new Int32Array(0);
-  dict = new Map<string, number>();
-  /** Line of each dictionary entry's first occurrence (0 when it came from a number). */
-  dictLines: number[] = [];
+  /** Text values by code (text mode), with the line of each one's first occurrence (0 if unknown). */
+  keys: string[] = [];
+  keyLines: number[] = [];
+  index: TextIndex | null = null;
   /**
    * Rows (ascending) and file text of numbers JS would print differently (`1.50`, `007`), to rebuild
    * the exact text if the column turns out to be text. Null once too many or when not needed.
@@ -230,6 +298,7 @@ class ColumnBuilder {
     if (this.mode === TEXT) {
       this.values = new Float64Array(0);
       this.codes = new Int32Array(1024);
+      this.index = new TextIndex(shared.missing);
     }
   }
 
@@ -243,12 +312,13 @@ class ColumnBuilder {
         return;
       }
       if (!this.shared.numericMarkers) {
-        // Fast path: [-]digits[.digits] with at most 15 significant digits, parsed without a
-        // substring. mantissa / 10^k is correctly rounded for mantissa < 2^53 and k <= 22 (Clinger).
+        // Numbers are recognised without a regex or a substring: [+-]digits[.digits][e[+-]digits].
+        // Up to 15 significant digits without exponent, mantissa / 10^k is correctly rounded
+        // (mantissa < 2^53, k <= 22: Clinger's fast path); other forms go through Number().
         let i = s;
         let c = text.charCodeAt(i);
-        const neg = c === 45;
-        if (neg) i++;
+        const sign = c === 45 || c === 43;
+        if (sign) i++;
         const intStart = i;
         let mant = 0;
         while (i < e) {
@@ -273,26 +343,53 @@ class ColumnBuilder {
           fracDigits = i - fracStart;
         }
         const digits = intDigits + fracDigits;
-        if (i === e && digits > 0 && digits <= 15) {
-          let v = fracDigits === 0 ? mant : mant / POW10[fracDigits];
-          if (neg) v = -v;
-          this.pushNumber(v);
-          // The file's text is String(v) unless it has a form JS would print differently.
-          if (
-            this.exRows !== null &&
-            (intDigits === 0 ||
-              (intDigits > 1 && text.charCodeAt(intStart) === 48) ||
-              (dot && (fracDigits === 0 || text.charCodeAt(e - 1) === 48 || Math.abs(v) < 1e-6)) ||
-              (neg && v === 0))
-          ) {
-            this.recordException(text.slice(s, e));
+        let exponent = false;
+        if (i < e && digits > 0 && (text.charCodeAt(i) | 32) === 101) {
+          let k = i + 1;
+          c = text.charCodeAt(k);
+          if (c === 43 || c === 45) k++;
+          const expStart = k;
+          while (k < e && (c = text.charCodeAt(k) - 48) >= 0 && c <= 9) k++;
+          if (k > expStart) {
+            exponent = true;
+            i = k;
           }
-          return;
+        }
+        if (i === e && digits > 0) {
+          const neg = sign && text.charCodeAt(s) === 45;
+          if (digits <= 15 && !exponent && (!sign || neg)) {
+            let v = fracDigits === 0 ? mant : mant / POW10[fracDigits];
+            if (neg) v = -v;
+            this.pushNumber(v);
+            // The file's text is String(v) unless it has a form JS would print differently.
+            if (
+              this.exRows !== null &&
+              (intDigits === 0 ||
+                (intDigits > 1 && text.charCodeAt(intStart) === 48) ||
+                (dot && (fracDigits === 0 || text.charCodeAt(e - 1) === 48 || Math.abs(v) < 1e-6)) ||
+                (neg && v === 0))
+            ) {
+              this.recordException(text.slice(s, e));
+            }
+            return;
+          }
+          const str = text.slice(s, e);
+          const v = Number(str);
+          if (v - v === 0) {
+            this.pushNumber(v);
+            // Whether String(v) gives back this text is costly to check; keep the text instead.
+            this.recordException(str);
+            if (!dot && !exponent && digits > 15) this.checkPrecision(v, str, line);
+            return;
+          }
         }
       }
       this.addNumberText(text.slice(s, e), line);
     } else if (mode === TEXT) {
-      this.addText(text.slice(s, e), line);
+      const index = this.index!;
+      let code = index.find(text, s, e);
+      if (code === ABSENT) code = this.newKey(text.slice(s, e), line);
+      this.pushCode(code);
     }
   }
 
@@ -348,12 +445,7 @@ class ColumnBuilder {
       if (Number.isFinite(v)) {
         this.pushNumber(v);
         if (String(v) !== str) this.recordException(str);
-        if (Math.abs(v) > Number.MAX_SAFE_INTEGER && INTEGER_RE.test(str) && BigInt(str) !== BigInt(v)) {
-          if (this.precisionCount++ === 0) {
-            this.precisionLine = line;
-            this.precisionValue = str;
-          }
-        }
+        if (INTEGER_RE.test(str)) this.checkPrecision(v, str, line);
         return;
       }
     }
@@ -368,18 +460,31 @@ class ColumnBuilder {
     this.addText(str, line);
   }
 
-  private addText(str: string, line: number): void {
-    const shared = this.shared;
-    let code: number;
-    if (str.length <= shared.maxMissingLength && shared.missing.has(str)) code = MISSING_CODE;
-    else {
-      const known = this.dict.get(str);
-      if (known === undefined) {
-        code = this.dict.size;
-        this.dict.set(str.length > 12 ? flatCopy(str) : str, code);
-        this.dictLines.push(line);
-      } else code = known;
+  /** Integers beyond 2^53 (long identifiers) that a float64 cannot hold exactly. */
+  private checkPrecision(v: number, str: string, line: number): void {
+    if (Math.abs(v) > Number.MAX_SAFE_INTEGER && BigInt(str) !== BigInt(v) && this.precisionCount++ === 0) {
+      this.precisionLine = line;
+      this.precisionValue = str;
     }
+  }
+
+  private addText(str: string, line: number): void {
+    let code = this.index!.find(str, 0, str.length);
+    if (code === ABSENT) code = this.newKey(str, line);
+    this.pushCode(code);
+  }
+
+  /** A new dictionary entry (after a failed find, whose hash it reuses). */
+  private newKey(str: string, line: number): number {
+    const code = this.keys.length;
+    const key = str.length > 12 ? flatCopy(str) : str;
+    this.keys.push(key);
+    this.keyLines.push(line);
+    this.index!.insert(key, code);
+    return code;
+  }
+
+  private pushCode(code: number): void {
     if (this.length === this.codes.length) {
       const next = new Int32Array(this.codes.length * 2);
       next.set(this.codes);
@@ -392,6 +497,8 @@ class ColumnBuilder {
   private switchToText(line: number): void {
     const n = this.length;
     const codes = new Int32Array(Math.max(1024, this.values.length));
+    const index = new TextIndex(this.shared.missing);
+    this.index = index;
     const exRows = this.exRows;
     const exText = this.exText;
     let next = 0;
@@ -405,12 +512,8 @@ class ColumnBuilder {
       let str: string;
       if (exRows !== null && next < exText.length && exRows[next] === i) str = exText[next++];
       else str = String(v);
-      let code = this.dict.get(str);
-      if (code === undefined) {
-        code = this.dict.size;
-        this.dict.set(str, code);
-        this.dictLines.push(0);
-      }
+      let code = index.find(str, 0, str.length);
+      if (code === ABSENT) code = this.newKey(str, 0);
       codes[i] = code;
     }
     this.codes = codes;
@@ -435,7 +538,7 @@ class ColumnBuilder {
       return { column: { type: 'numeric', name: this.name, values }, missing };
     }
     const codes = this.codes;
-    const keys = [...this.dict.keys()];
+    const keys = this.keys;
     const counts = new Float64Array(keys.length);
     let missing = 0;
     for (let i = 0; i < n; i++) {
@@ -457,8 +560,8 @@ class ColumnBuilder {
         else {
           throw userError(
             'not_boolean',
-            `${this.shared.source} line ${this.dictLines[k]}: column ${JSON.stringify(this.name)} is declared boolean but has the value ${JSON.stringify(keys[k])} (expected true/false, yes/no, 1/0)`,
-            { column: this.name, line: this.dictLines[k], value: keys[k] },
+            `${this.shared.source} line ${this.keyLines[k]}: column ${JSON.stringify(this.name)} is declared boolean but has the value ${JSON.stringify(keys[k])} (expected true/false, yes/no, 1/0)`,
+            { column: this.name, line: this.keyLines[k], value: keys[k] },
           );
         }
       }
@@ -505,7 +608,6 @@ class ColumnBuilder {
 /** A record split into fields (for detection on a sample), with where it ends. */
 interface SampleRecord {
   fields: string[];
-  quoted: boolean[];
   line: number;
   end: number;
   endLine: number;
@@ -540,7 +642,6 @@ function sampleRecords(
     if (c === -1) break;
     const startLine = line;
     const fields: string[] = [];
-    const quoted: boolean[] = [];
     let complete = false;
     for (;;) {
       let s = pos;
@@ -569,7 +670,6 @@ function sampleRecords(
         let e = close + 1;
         while (e < n && (c = text.charCodeAt(e)) !== delimiter && c !== 10 && c !== 13) e++;
         fields.push(value + (trim ? text.slice(close + 1, e).trim() : text.slice(close + 1, e)));
-        quoted.push(true);
         pos = e;
       } else {
         let e = s;
@@ -578,7 +678,6 @@ function sampleRecords(
         let fe = e;
         if (trim) while (fe > s && ((c = text.charCodeAt(fe - 1)) === 32 || c === 9)) fe--;
         fields.push(text.slice(s, fe));
-        quoted.push(false);
         pos = e;
       }
       if (pos >= n) {
@@ -597,7 +696,7 @@ function sampleRecords(
       break;
     }
     if (!complete) break;
-    out.push({ fields, quoted, line: startLine, end: pos, endLine: line });
+    out.push({ fields, line: startLine, end: pos, endLine: line });
   }
   return { records: out, unterminatedLine };
 }
@@ -726,7 +825,8 @@ export class CsvParser {
   private header: boolean | undefined;
   private started = false;
   private finished = false;
-  private sample = '';
+  private sample: string[] = [];
+  private sampleLength = 0;
   private buf = '';
   private pos = 0;
   private line = 1;
@@ -774,11 +874,13 @@ export class CsvParser {
     if (this.finished) throw new Error('CsvParser: push after finish');
     if (chunk.length === 0) return;
     if (!this.started) {
-      this.sample += chunk;
-      if (this.sample.length >= SAMPLE_CHARS) this.start(false);
+      this.sample.push(chunk);
+      this.sampleLength += chunk.length;
+      if (this.sampleLength >= SAMPLE_CHARS) this.start(false);
       return;
     }
-    this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
+    // join() builds a flat string; `carry + chunk` would be a cons string, ~1.6x slower to scan.
+    this.buf = this.pos < this.buf.length ? [this.buf.slice(this.pos), chunk].join('') : chunk;
     this.pos = 0;
     this.scan(false);
   }
@@ -794,7 +896,8 @@ export class CsvParser {
 
   /** Detects the delimiter and header from the sample, sets up the columns and parses the sample. */
   private start(final: boolean): void {
-    let text = this.sample;
+    let text = this.sample.length === 1 ? this.sample[0] : this.sample.join('');
+    this.sample = [text];
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     // Until the sample is final or large, wait for more text rather than guess from a fragment.
     const patient = !final && text.length < MAX_SAMPLE_CHARS;
@@ -847,7 +950,7 @@ export class CsvParser {
       line = first.endLine;
     }
     this.started = true;
-    this.sample = '';
+    this.sample = [];
     this.buf = text;
     this.pos = pos;
     this.line = line;

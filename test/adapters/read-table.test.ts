@@ -44,6 +44,20 @@ test('a CSV file is read in chunks exactly as parseCsv reads the whole text', as
   assert.equal(fromFile.table.row(7).name, 'Müller, 7\néé');
 });
 
+test('a character split across two read chunks is decoded whole, and is not mistaken for Windows-1252', async () => {
+  const boundary = 1 << 22;
+  const head = 'text,n\n';
+  const filler = 'x'.repeat(boundary - head.length - 1 - 3);
+  // "é" (2 bytes) and "€" (3 bytes) straddle the first 4 MB chunk boundary.
+  const text = `${head}${filler}é€,1\nplain,2\n`;
+  assert.equal(Buffer.byteLength(`${head}${filler}`), boundary - 4);
+  const path = join(dir, 'straddle.csv');
+  writeFileSync(path, text);
+  const { table, report } = await readTable(path);
+  assert.equal(table.row(0).text, `${filler}é€`);
+  assert.deepEqual(report.issues, []);
+});
+
 test('extensions choose the format: .tsv is tab-separated, .gz is decompressed, .data is text', async () => {
   const tsv = join(dir, 'x.tsv');
   writeFileSync(tsv, 'a\tb,c\n1\tx,y\n');

@@ -23,6 +23,10 @@ test('the default reference is the largest group; a zero reference value gives n
   assert.deepEqual(d.groups[1], { ratio: 1, pass: true });
   assert.deepEqual(d.groups[0], { ratio: null, pass: null, reason: 'reference group value is 0' });
   assert.throws(() => referenceDisparity([0.1, 0.2]), (e: unknown) => isUserError(e) && /invalid reference group: -1/.test(e.message));
+  assert.throws(() => referenceDisparity([0.1, 0.2], { reference: 2 }), (e: unknown) => isUserError(e) && /invalid reference group: 2/.test(e.message));
+  const empty = referenceDisparity([null, null], { sizes: [0, 0] });
+  assert.equal(empty.reference, -1);
+  assert.deepEqual(empty.groups[0], { ratio: null, pass: null, reason: 'no group has rows' });
   assert.throws(() => referenceDisparity([0.1], { reference: 0, lower: 2, upper: 1 }), (e: unknown) => isUserError(e) && /invalid disparity band/.test(e.message));
 });
 

@@ -39,3 +39,24 @@ test('metricsByThreshold gives a series per group; default thresholds are k/100'
   assert.deepEqual(binaryMetrics(tc.counts[1]).true_positive_rate.map((v) => v.value), [1, 1]);
   assert.throws(() => confusionByThreshold(new Int32Array(0), 1, new Uint8Array(0), new Float64Array(0), { thresholds: [0.5, 0.2] }), (e: unknown) => isUserError(e) && /invalid thresholds: 0.2 at position 1/.test(e.message));
 });
+
+test('confusionByThreshold bins correctly for uneven threshold grids (interpolation guess far off)', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 30 }),
+      fc.array(fc.record({ y: fc.constantFrom(0, 1), s: fc.double({ min: -3, max: 3, noNaN: true }) }), { maxLength: 80 }),
+      (ts, rows) => {
+        const thresholds = [...new Set(ts.map((x) => x + 0))].sort((a, b) => a - b);
+        const groups = new Int32Array(rows.length);
+        const label = Uint8Array.from(rows.map((r) => r.y));
+        const score = Float64Array.from(rows.map((r) => r.s));
+        const tc = confusionByThreshold(groups, 1, label, score, { thresholds });
+        thresholds.forEach((t, k) => {
+          const pred = Uint8Array.from(rows.map((r) => (r.s >= t ? 1 : 0)));
+          const direct = confusionByGroup(groups, 1, label, pred);
+          assert.deepEqual([tc.counts[k].tp[0], tc.counts[k].fp[0], tc.counts[k].tn[0], tc.counts[k].fn[0]], [direct.tp[0], direct.fp[0], direct.tn[0], direct.fn[0]], `at ${t}`);
+        });
+      },
+    ),
+  );
+});

@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { assess, type AssessOptions, evaluateMask, parseExpression, type Table } from '../../src/index.js';
-import { decodeTable, encodeTable, type EncodedTable } from '../../src/report/index.js';
+import { decodeTable, encodeTable, hasGroup, type EncodedTable } from '../../src/report/index.js';
 import { loadReportClient, writeReport } from '../../src/adapters/report.js';
 import { makeRows } from './data.js';
 
@@ -27,11 +27,19 @@ const OPTIONS: AssessOptions = {
 };
 
 /** What the page computes: assess on the rows of the cohort, with the explorer's settings. */
-function nodeCohortMetrics(table: Table, expression: string, bootstrap = 0) {
+function nodeCohort(table: Table, expression: string, bootstrap = 0) {
   const mask = evaluateMask(parseExpression(expression), table);
+  const rows = table.filter(mask);
   const { cohorts: _cohorts, ...rest } = OPTIONS;
-  const result = assess(table.filter(mask), { ...rest, bootstrap, curves: false });
-  return { count: mask.count(), metrics: result.overall };
+  // A reference group absent from the cohort is dropped, as the explorer does; overall metrics do not depend on it.
+  const reference = Object.fromEntries(Object.entries(rest.reference ?? {}).filter(([by, value]) => hasGroup(rows, by.split(','), value.split(' | '))));
+  const result = assess(rows, { ...rest, reference, bootstrap, curves: false });
+  return { count: mask.count(), metrics: result.overall, result };
+}
+
+function nodeCohortMetrics(table: Table, expression: string, bootstrap = 0) {
+  const { count, metrics } = nodeCohort(table, expression, bootstrap);
+  return { count, metrics };
 }
 
 interface PageProblems {
@@ -52,7 +60,7 @@ async function open(browser: Browser, file: string): Promise<{ page: Page; probl
     if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) problems.external.push(r.url());
   });
   await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('#cohort-result[data-state="ready"]');
+  await page.waitForSelector('#cohort-result[data-state="ready"]', { state: 'attached' });
   return { page, problems };
 }
 
@@ -67,7 +75,7 @@ async function pageMetrics(page: Page): Promise<{ count: number; metrics: Record
   return page.evaluate(() => {
     const card = document.querySelector('#cohort-result .cohort-card') as HTMLElement;
     const metrics: Record<string, number | null> = {};
-    for (const el of Array.from(card.querySelectorAll<HTMLElement>('.cards .card[data-metric]'))) {
+    for (const el of Array.from(card.querySelectorAll<HTMLElement>('.overall-metrics [data-metric]'))) {
       metrics[el.dataset.metric!] = el.dataset.value === 'null' ? null : Number(el.dataset.value);
     }
     return { count: Number(card.dataset.count), metrics };
@@ -128,6 +136,8 @@ describe('report.html in headless Chromium', { skip }, () => {
     assert.equal(got.count, want.count);
     assert.ok(got.count > 100 && got.count < table.rowCount);
     assertSameMetrics(got.metrics, want.metrics);
+    // The cohort has no men, so the reference group for sex cannot apply: the page says so.
+    assert.match(await page.locator('#cohort-result').innerText(), /reference group sex = Male has no rows in this cohort/);
     // The per-group tables of the cohort are rendered too, hostile names escaped.
     assert.equal(await page.locator('#cohort-result table.group-table').count(), 2);
     assert.match((await page.locator('#cohort-result').innerText()).replace(/\s+/g, ' '), /<img src=x onerror="window.__pwned=1">/);
@@ -142,14 +152,18 @@ describe('report.html in headless Chromium', { skip }, () => {
     const { page } = await open(browser, file);
     await page.selectOption('#cohort-bootstrap', '200');
     await explore(page, 'income is null or age < 25');
-    const ci = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('#cohort-result .cards .card')).map((c) => c.querySelector('.card-ci')?.textContent ?? null));
-    const mask = evaluateMask(parseExpression('income is null or age < 25'), table);
-    const { cohorts: _c, ...rest } = OPTIONS;
-    const node = assess(table.filter(mask), { ...rest, bootstrap: 200, curves: false });
-    const expected = Object.keys(node.overall)
-      .filter((k) => k !== 'count')
-      .map((k) => (node.overall[k] === null || !node.overallCi?.[k] ? null : `95% CI [${node.overallCi[k][0].toFixed(3)}, ${node.overallCi[k][1].toFixed(3)}]`));
-    assert.deepEqual(ci.map((c) => c?.replace(/−/g, '-') ?? null), expected);
+    const ci = await page.evaluate(() =>
+      Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('#cohort-result .overall-metrics .metric-list td[data-metric]')).map((td) => [td.dataset.metric!, td.querySelector('.ci')?.textContent ?? null])),
+    );
+    const node = nodeCohort(table, 'income is null or age < 25', 200).result;
+    const expected: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(node.overall)) {
+      const interval = node.overallCi?.[k];
+      const counts = ['count', 'tp', 'fp', 'tn', 'fn'].includes(k);
+      expected[k] = v === null || !interval ? null : counts ? `[${interval.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')}]` : `[${interval.map((x) => x.toFixed(3)).join(', ')}]`;
+    }
+    assert.ok(Object.keys(expected).length > 10);
+    assert.deepEqual(Object.fromEntries(Object.entries(ci).map(([k, c]) => [k, c?.replace(/−/g, '-') ?? null])), expected);
     await page.close();
   });
 

@@ -373,6 +373,17 @@ test('many rows across many chunks build the same columns as the values that mad
   }
 });
 
+test('many distinct text values, with missing markers among them', () => {
+  const lines = ['k'];
+  for (let i = 0; i < 100_000; i++) lines.push(i % 1000 === 0 ? 'NA' : `key-${i}`);
+  const { table, report } = parseCsv(lines.join('\n'));
+  const k = table.column('k');
+  assert.equal(k.type === 'categorical' && k.dictionary.length, 99_900);
+  assert.equal(report.columns[0].missing, 100);
+  assert.equal(table.row(99_999).k, 'key-99999');
+  assert.equal(table.row(1000).k, null);
+});
+
 test('formatLoadIssue renders every issue code in words', () => {
   const codes: LoadIssueCode[] = [
     'duplicate_column',

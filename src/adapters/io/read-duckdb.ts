@@ -1,4 +1,4 @@
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBMaterializedResult, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBTypeId, version, type DuckDBConnection, type DuckDBMaterializedResult, type DuckDBType } from '@duckdb/node-api';
 import { didYouMean, userError } from '../../errors/index.js';
 import {
   type Column,
@@ -124,7 +124,7 @@ async function sourceRelation(conn: DuckDBConnection, path: string, format: Duck
   }
   throw userError(
     'unsupported_format',
-    `cannot read ${source}: reading Arrow IPC/Feather files needs DuckDB's "nanoarrow" extension, which is not installed (and cannot be downloaded offline), and the apache-arrow package is not installed either; convert the file to Parquet (in Python: pyarrow.parquet.write_table(pyarrow.feather.read_table("${source}"), "data.parquet")) or install the extension once with network access (duckdb -c "INSTALL nanoarrow FROM community")`,
+    `cannot read ${source}: Arrow IPC/Feather files need DuckDB's "nanoarrow" extension, which is not installed here (nor is the apache-arrow package); convert the file to Parquet (in Python: pyarrow.parquet.write_table(pyarrow.feather.read_table("${source}"), "data.parquet")), or install the extension for DuckDB ${version()} once while online ("INSTALL nanoarrow FROM community")`,
     { source, format },
   );
 }
@@ -190,7 +190,9 @@ function dataQuery(plans: Plan[]): { selects: string[]; readers: Reader[] } {
       lanes.push({ column: j, sql: `CAST(${p.value} AS UINTEGER) + 1`, as: 'bool' });
     } else if (p.stored && INTEGER_TYPES.has(p.typeId) && p.min !== undefined && p.max !== undefined && p.min >= 0 && p.max <= LANE_MAX) {
       // Small non-negative integers (0/1 labels and predictions): a byte lane instead of a vector.
-      lanes.push({ column: j, sql: `CAST(${p.value} AS UINTEGER) + 1`, as: 'number' });
+      // UTINYINT arithmetic fails loudly, rather than spill into the next lane, should the
+      // file's statistics be wrong.
+      lanes.push({ column: j, sql: `CAST(${p.value} AS UTINYINT) + CAST(1 AS UTINYINT)`, as: 'number' });
     } else {
       const transfer = p.stored ? NUMERIC_NATIVE[p.typeId]! : 'f64';
       selects.push(p.value);

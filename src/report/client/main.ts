@@ -1,8 +1,9 @@
 // The report's in-page script: the cohort explorer. It decodes the rows embedded in the page and
 // runs the same core `assess` the report was made with on the rows of the typed cohort. No network,
 // no eval: expressions go through the cohort parser, results through the same HTML renderers.
-import { assess, type AssessOptions, evaluateMask, isUserError, parseExpression, type Table } from '../../index.js';
+import { assess, evaluateMask, isUserError, parseExpression, type Table } from '../../index.js';
 import { decodeTable, type EmbeddedData } from '../embed.js';
+import { explorerOptions } from '../explore.js';
 import { DATA_ELEMENT_ID, INSIGHTS_ELEMENT_ID } from '../html.js';
 import type { Insights } from '../insights.js';
 import { type HistoryEntry, renderCohortResult, renderHistory } from '../sections.js';
@@ -78,10 +79,10 @@ function start(): void {
         finish({ expression, ok: true, count: 0, metrics: {} });
         return;
       }
-      const runOptions = { ...options, bootstrap, curves: false } as AssessOptions & { cohorts?: unknown };
-      delete runOptions.cohorts;
-      const result = assess(table.filter(mask), runOptions as AssessOptions);
-      resultBox.innerHTML = renderCohortResult({ expression, result, baseline: insights, matched, of: table.rowCount, bootstrap });
+      const rows = table.filter(mask);
+      const run = explorerOptions(options, insights, rows, bootstrap);
+      const result = assess(rows, run.options);
+      resultBox.innerHTML = renderCohortResult({ expression, result, baseline: insights, matched, of: table.rowCount, bootstrap, notes: run.notes });
       resultBox.dataset.state = 'done';
       status.textContent = `Computed ${expression} — ${matched} rows.`;
       const existing = history.findIndex((h) => h.expression === expression);

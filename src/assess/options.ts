@@ -33,7 +33,10 @@ export interface AssessOptions {
   seed?: number;
   /** Confidence level of intervals. Defaults to 0.95. */
   confidence?: number;
-  /** How a rate with a zero denominator is reported: `null` (with a reason; default) or `0` (scikit-learn/Fairlearn's zero_division=0). */
+  /**
+   * How a rate with a zero denominator is reported: `null` (with a reason; default) or `0`
+   * (scikit-learn/Fairlearn's zero_division=0, for the metrics they define: NPV, FDR and FOR stay null).
+   */
   zeroDivision?: 'null' | 0;
   /** Groups with fewer rows are flagged. Defaults to 30. */
   minGroupSize?: number;

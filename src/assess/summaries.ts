@@ -57,7 +57,7 @@ export function referenceOf(grouping: Grouping, computed: GroupComputation, refe
     }
   }
   const byMetric = disparityByReference(computed.counts!, computed.metrics as never, { reference: ref, lower: band[0], upper: band[1] });
-  const refIndex = Object.values(byMetric)[0]?.reference ?? ref ?? 0;
+  const refIndex = Object.values(byMetric)[0]?.reference ?? ref ?? -1;
   const disparity: ReferenceResult['disparity'] = {};
   const pass: ReferenceResult['pass'] = {};
   labels.forEach((label, g) => {
@@ -68,5 +68,5 @@ export function referenceOf(grouping: Grouping, computed: GroupComputation, refe
       pass[label][metric] = d!.groups[g].pass;
     }
   });
-  return { by: grouping.by, group: grouping.keys[refIndex], band, disparity, pass };
+  return { by: grouping.by, group: refIndex >= 0 ? grouping.keys[refIndex] : {}, band, disparity, pass };
 }

@@ -29,7 +29,7 @@ const SPECS: OptionSpecs = {
   bootstrap: { type: 'string', value: 'N', help: 'bootstrap resamples for confidence intervals; 0 = Wilson intervals (default 1000)' },
   seed: { type: 'string', value: 'N', help: 'random seed (default 0)' },
   confidence: { type: 'string', value: 'P', help: 'confidence level of intervals (default 0.95)' },
-  'zero-division': { type: 'string', value: 'null|0', help: 'a 0/0 rate is null with a reason (default) or 0 (scikit-learn/Fairlearn)' },
+  'zero-division': { type: 'string', value: 'null|0', help: 'a 0/0 rate is null with a reason (default) or 0, as scikit-learn/Fairlearn do for the metrics they define' },
   'min-group-size': { type: 'string', value: 'N', help: 'flag groups with fewer rows (default 30)' },
   'max-groups': { type: 'string', value: 'N', help: 'refuse sensitive columns with more distinct values (default 1000)' },
   band: { type: 'string', value: 'LO,HI', help: 'pass band for ratios to the reference group (default 0.8,1.25)' },

@@ -35,7 +35,9 @@ export type BinaryMetrics = Record<BinaryMetricId, MetricValue[]>;
 export interface BinaryMetricOptions {
   /**
    * What a rate with a zero denominator becomes; defaults to `'null'` (null with a reason). Use `0`
-   * to reproduce scikit-learn / Fairlearn (`zero_division=0`). Either way an empty group (or one
+   * to reproduce scikit-learn / Fairlearn (`zero_division=0`) for the metrics they define;
+   * negative predictive value, false discovery rate and false omission rate, which they do not
+   * define, stay null. Either way an empty group (or one
    * whose weights sum to 0) gives null rates, and with `0` balanced accuracy follows scikit-learn
    * when a class is absent: the recall of the class present.
    */
@@ -124,12 +126,14 @@ export function binaryMetric(id: BinaryMetricId, tp: number, fp: number, tn: num
       return ratio(fn, tp + fn, NO_POSITIVES, zeroDivision);
     case 'true_negative_rate':
       return ratio(tn, tn + fp, NO_NEGATIVES, zeroDivision);
+    // scikit-learn and Fairlearn define no function for these three, so there is no convention of
+    // theirs to follow: a zero denominator leaves them undefined whatever `zeroDivision` says.
     case 'negative_predictive_value':
-      return ratio(tn, tn + fn, NO_PREDICTED_NEGATIVES, zeroDivision);
+      return ratio(tn, tn + fn, NO_PREDICTED_NEGATIVES, 'null');
     case 'false_discovery_rate':
-      return ratio(fp, tp + fp, NO_PREDICTED_POSITIVES, zeroDivision);
+      return ratio(fp, tp + fp, NO_PREDICTED_POSITIVES, 'null');
     case 'false_omission_rate':
-      return ratio(fn, tn + fn, NO_PREDICTED_NEGATIVES, zeroDivision);
+      return ratio(fn, tn + fn, NO_PREDICTED_NEGATIVES, 'null');
     case 'f1':
       return ratio(2 * tp, 2 * tp + fp + fn, NO_F1, zeroDivision);
     case 'balanced_accuracy': {

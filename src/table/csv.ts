@@ -21,7 +21,8 @@ export interface CsvOptions {
   /**
    * The field delimiter, one character. Defaults to auto-detection among `,` `\t` `;` `|`: the
    * candidate that splits the first records (quotes honoured) into the most consistent number of
-   * fields, more than one.
+   * fields, more than one. A space is never detected but may be given (UCI's german.data); with
+   * `trim` on, runs of spaces then count as one delimiter.
    */
   delimiter?: string;
   /**
@@ -166,7 +167,7 @@ const DEFAULT_SOURCE = 'input';
 const SAMPLE_CHARS = 1 << 16;
 const MAX_SAMPLE_CHARS = 1 << 24;
 const SAMPLE_RECORDS = 50;
-const MAX_EXCEPTIONS = 1 << 17;
+const MAX_EXCEPTIONS = 1 << 16;
 const NUMERIC = 0;
 const TEXT = 1;
 const SKIP = 2;
@@ -424,7 +425,8 @@ class ColumnBuilder {
       this.exRows = rows = next;
     }
     rows[k] = this.length - 1;
-    this.exText.push(text.length > 12 ? flatCopy(text) : text);
+    // A slice shares its chunk; MAX_EXCEPTIONS bounds what that keeps alive.
+    this.exText.push(text);
   }
 
   /** Drops the rows from `rows` on (a record cut off at the end of a chunk, parsed again later). */

@@ -133,25 +133,25 @@ export function groupRows(table: Table, by: readonly string[], include: Uint8Arr
   // because each column's codes are already sorted and the radix puts the first column first).
   let cells = 1;
   for (const e of encoded) cells *= e.labels.length;
-  const combined = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let id = 0;
-    let ok = true;
-    for (let k = 0; k < encoded.length; k++) {
-      const c = encoded[k].codes[i];
-      if (c < 0) {
-        ok = false;
-        break;
-      }
-      id = id * encoded[k].labels.length + c;
+  const combined = new Float64Array(n).fill(0);
+  // Column by column (not row by row): each pass is a tight loop over two typed arrays.
+  for (let k = 0; k < encoded.length; k++) {
+    const codesK = encoded[k].codes;
+    const radix = encoded[k].labels.length;
+    for (let i = 0; i < n; i++) {
+      const c = codesK[i];
+      const prev = combined[i];
+      combined[i] = c < 0 || prev < 0 ? -1 : prev * radix + c;
     }
-    combined[i] = ok ? id : -1;
   }
+  // Cell id -> group code: a dense table when the cells fit, else a map (many sparse cells).
   const present = new Map<number, number>();
+  let dense: Int32Array | null = null;
   if (cells <= 1 << 24) {
-    const seen = new Uint8Array(cells);
-    for (let i = 0; i < n; i++) if (combined[i] >= 0) seen[combined[i]] = 1;
-    for (let id = 0; id < cells; id++) if (seen[id]) present.set(id, present.size);
+    dense = new Int32Array(cells).fill(-1);
+    for (let i = 0; i < n; i++) if (combined[i] >= 0) dense[combined[i]] = 0;
+    for (let id = 0; id < cells; id++) if (dense[id] === 0) present.set(id, present.size);
+    for (const [id, g] of present) dense[id] = g;
   } else {
     const ids = new Set<number>();
     for (let i = 0; i < n; i++) if (combined[i] >= 0) ids.add(combined[i]);
@@ -164,12 +164,9 @@ export function groupRows(table: Table, by: readonly string[], include: Uint8Arr
   const sizes = new Float64Array(present.size);
   for (let i = 0; i < n; i++) {
     const id = combined[i];
-    if (id < 0) codes[i] = -1;
-    else {
-      const g = present.get(id)!;
-      codes[i] = g;
-      sizes[g]++;
-    }
+    const g = id < 0 ? -1 : dense ? dense[id] : present.get(id)!;
+    codes[i] = g;
+    if (g >= 0) sizes[g]++;
   }
   const keys: Record<string, string>[] = [];
   for (const id of present.keys()) {

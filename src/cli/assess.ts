@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { assess } from '../assess/index.js';
 import type { AssessOptions } from '../assess/index.js';
-import { parseCohortFlag, type Cohort } from '../cohort/index.js';
-import { userError } from '../errors/index.js';
+import { columnsOf, parseCohortFlag, parseExpression, type Cohort } from '../cohort/index.js';
+import { isUserError, userError } from '../errors/index.js';
 import { formatFromPath, readTable, type ReadOptions } from '../adapters/io/index.js';
 import { assessPushdown, pushdownBlocker } from '../adapters/pushdown.js';
 import { existsSync, statSync } from 'node:fs';
@@ -43,6 +43,7 @@ const SPECS: OptionSpecs = {
   delimiter: { type: 'string', value: 'C', help: 'field delimiter (detected by default; "\\t" for tabs)' },
   missing: { type: 'string', value: 'A,B,…', help: "values read as missing (default: empty, NA, N/A, ?, null, NaN)" },
   trim: { type: 'boolean', help: 'trim spaces around values (default on; --no-trim keeps them)' },
+  curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
@@ -156,9 +157,32 @@ export async function resolveAssessArgs(argv: string[]) {
     minGroupSize: numberOption(str('min-group-size'), 'min-group-size', { min: 0, integer: true }) ?? config.minGroupSize,
     maxGroups: numberOption(str('max-groups'), 'max-groups', { min: 1, integer: true }) ?? config.maxGroups,
     band,
+    curves: typeof v.curves === 'boolean' ? v.curves : undefined,
   };
   if (options.pred === undefined && options.score === undefined) throw userError('missing_option', 'no prediction: pass --pred COLUMN|EXPRESSION or --score COLUMN (with --threshold, default 0.5)');
   return { data, read, options, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
+}
+
+/**
+ * The columns an assessment reads: those named by the label, prediction, scores, weight,
+ * sensitive features, `where` and cohorts (a spec that is not an expression is a column name).
+ */
+function neededColumns(options: AssessOptions): string[] {
+  const out = new Set<string>();
+  const add = (spec: string | undefined) => {
+    if (spec === undefined) return;
+    let names: string[];
+    try {
+      names = columnsOf(parseExpression(spec));
+    } catch {
+      names = [spec];
+    }
+    for (const n of names) out.add(n);
+  };
+  [options.label, options.pred, options.weight, options.where, ...[options.score ?? []].flat()].forEach(add);
+  for (const c of options.cohorts ?? []) add(c.expression);
+  for (const s of (options.sensitive ?? []).flat()) out.add(s);
+  return [...out];
 }
 
 /** `candor assess`: read, assess, print and write outputs. */
@@ -175,7 +199,15 @@ export async function runAssess(argv: string[]): Promise<number> {
     if (pushed) insights = { ...pushed.insights, source: { ...pushed.insights.source, file: args.data, rowsRead: pushed.insights.rows } };
   }
   if (!insights) {
-    const { table, report: load } = await readTable(args.data, { ...args.read, onProgress: (f) => progress.update(f * 0.5, 'reading') });
+    // Without a report to embed the rows in, read only the columns the assessment uses.
+    const select = args.out ? undefined : neededColumns(args.options);
+    const read = (columns: string[] | undefined) => readTable(args.data, { ...args.read, select: columns, onProgress: (f) => progress.update(f * 0.5, 'reading') });
+    // A name that is not a column (a typo, a malformed expression) is reported by assess, which
+    // knows whether it was meant as a column or an expression: read everything and let it say.
+    const { table, report: load } = await read(select).catch((e: unknown) => {
+      if (select && isUserError(e) && e.code === 'unknown_column') return read(undefined);
+      throw e;
+    });
     insights = assess(table, { ...args.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
     insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
     progress.done();

@@ -75,8 +75,9 @@ function countUnweighted(groups: Int32Array, nGroups: number, label: Uint8Array,
       continue;
     }
     cells[(g << 2) | (y << 1) | p]++;
-    n[g]++;
   }
+  // Unweighted, a group's rows are its four cells: summed once here rather than counted per row.
+  for (let g = 0; g < nGroups; g++) n[g] = cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3];
   return -1;
 }
 

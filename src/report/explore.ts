@@ -2,6 +2,7 @@ import type { AssessOptions } from '../assess/options.js';
 import { type Column, MISSING_BOOL, type Table } from '../table/index.js';
 import type { EmbeddedOptions } from './embed.js';
 import type { Insights } from './insights.js';
+import { quoteIdentifier, quoteString } from './sections.js';
 
 /** The label `assess` gives a missing value in a group key. */
 const MISSING_LABEL = '(missing)';
@@ -38,19 +39,47 @@ export function hasGroup(table: Table, by: readonly string[], values: readonly s
   return false;
 }
 
+/** A literal of the cohort language that equals `positive` in a column of this type, or null when none can. */
+function positiveLiteral(column: Column, positive: string): string | null {
+  if (column.type === 'categorical') return quoteString(positive);
+  if (column.type === 'numeric') {
+    const p = positive === 'true' ? 1 : positive === 'false' ? 0 : Number(positive);
+    return Number.isFinite(p) ? String(p) : null;
+  }
+  return null;
+}
+
 /**
  * The AssessOptions the explorer runs on a cohort's rows: the report's own options with what
- * `assess` inferred from all rows pinned (task, positive label, threshold) so a cohort with one
- * label value is not read differently; the named cohorts and curves left out for speed; the given
- * bootstrap; and reference groups that do not occur in the cohort dropped (with a note), since
- * `assess` rightly refuses a reference group that is not there.
+ * `assess` inferred from all rows pinned, so that a cohort is read the way the whole report was;
+ * the named cohorts and curves left out for speed; the given bootstrap; and reference groups that
+ * do not occur in the cohort dropped (with a note), since `assess` rightly refuses a reference
+ * group that is not there.
+ *
+ * The positive class needs care: a cohort may hold only negatives, and then `assess` would either
+ * refuse an explicit positive value it cannot see or infer the other value as positive. So for a
+ * binary task a plain label column becomes the condition `label = <positive>` (and a plain
+ * prediction column `pred = <positive>`), which `assess` reads as a boolean with true positive —
+ * the same 0/1 values its own conversion gives, missing values kept missing.
  */
 export function explorerOptions(embedded: EmbeddedOptions, insights: Insights, cohort: Table, bootstrap: number): ExplorerRun {
   const { cohorts: _cohorts, ...rest } = embedded;
   const config = insights.config ?? {};
   const options: AssessOptions = { ...rest, task: insights.task, bootstrap, curves: false };
-  if (typeof config.positive === 'string' && options.positive === undefined) options.positive = config.positive;
   if (typeof config.threshold === 'number' && options.threshold === undefined && options.pred === undefined) options.threshold = config.threshold;
+  const positive = options.positive ?? (typeof config.positive === 'string' ? config.positive : undefined);
+  if (insights.task === 'binary' && positive !== undefined && cohort.has(options.label)) {
+    const label = cohort.column(options.label);
+    const literal = positiveLiteral(label, positive);
+    if (literal !== null) {
+      options.label = `${quoteIdentifier(options.label)} = ${literal}`;
+      delete options.positive;
+      if (options.pred !== undefined && cohort.has(options.pred)) {
+        const predLiteral = positiveLiteral(cohort.column(options.pred), positive);
+        if (predLiteral !== null) options.pred = `${quoteIdentifier(options.pred)} = ${predLiteral}`;
+      }
+    } else if (label.type !== 'boolean') options.positive = positive;
+  }
   const notes: string[] = [];
   if (rest.reference) {
     const kept: Record<string, string> = {};

@@ -23,7 +23,7 @@ export interface ReportInput {
   generatedAt?: string;
 }
 
-/** Ids of the `<script type="application/json">` blocks the page script reads. */
+/** Ids of the `<script type="application/json">` blocks the page script reads: the insights document (without curves) and the rows. */
 export const INSIGHTS_ELEMENT_ID = 'candor-insights';
 export const DATA_ELEMENT_ID = 'candor-data';
 
@@ -47,6 +47,12 @@ function defaultTitle(insights: Insights): string {
   if (!file) return 'Model assessment';
   const base = file.split(/[\\/]/).pop() ?? file;
   return `Model assessment — ${base}`;
+}
+
+/** The insights document as the page embeds it: everything but the curves, which are already drawn as SVG. */
+function embeddedInsights(insights: Insights): Insights {
+  const { curves: _curves, ...rest } = insights;
+  return rest;
 }
 
 /**
@@ -99,7 +105,7 @@ export function renderReport(input: ReportInput): string {
     '</head>',
     '<body>',
     body,
-    `<script type="application/json" id="${INSIGHTS_ELEMENT_ID}">${jsonForScript(insights)}</script>`,
+    `<script type="application/json" id="${INSIGHTS_ELEMENT_ID}">${jsonForScript(embeddedInsights(insights))}</script>`,
     data ? `<script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(data)}</script>` : '',
     `<script>${script}</script>`,
     '</body>',

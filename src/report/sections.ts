@@ -282,7 +282,8 @@ export function collectWarnings(insights: Insights): WarningItem[] {
     const where = w.key ? keyText(w.key, w.by) : w.cohort ? `cohort ${w.cohort}` : '';
     // Warnings about one metric of one group share their identity with the reasons below.
     const id = kind === 'undefined_metric' && w.metric ? `u|${w.cohort ?? ''}|${JSON.stringify(w.key ?? {})}|${w.metric}` : `w|${w.code}|${w.message}|${JSON.stringify(w.key ?? {})}|${w.cohort ?? ''}`;
-    push(kind, id, w.message, where && !w.message.includes(where) ? where : undefined);
+    const named = w.key ? Object.values(w.key).every((v) => w.message.includes(v)) : w.cohort ? w.message.includes(w.cohort) : true;
+    push(kind, id, w.message, where && !named ? where : undefined);
   };
   for (const w of insights.warnings ?? []) fromWarning(w);
   for (const g of insights.groups) for (const w of g.warnings) fromWarning(w);
@@ -679,14 +680,12 @@ export interface HistoryEntry {
 /** A small table of the cohorts explored so far, each re-runnable. */
 export function renderHistory(entries: readonly HistoryEntry[], baseline: Insights): string {
   if (entries.length === 0) return '';
-  const preferred = ['accuracy_score', 'selection_rate', 'true_positive_rate', 'false_positive_rate', 'roc_auc_score', 'mean_absolute_error', 'r2_score'];
-  const available = Object.keys(baseline.overall).filter((k) => k !== 'count');
-  const metrics = [...preferred.filter((m) => available.includes(m)), ...available.filter((m) => !preferred.includes(m))].slice(0, 4);
+  const metrics = headlineMetrics(Object.keys(baseline.overall)).slice(0, 6);
   const head = `<th scope="col">Expression</th><th scope="col" class="num">Rows</th>${metrics.map((m) => `<th scope="col" class="num">${h(metricShortLabel(m))}</th>`).join('')}<th scope="col"><span class="sr-only">Action</span></th>`;
-  const all = `<tr class="baseline"><th scope="row">All rows</th><td class="num">${formatCount(baseline.rows)}</td>${metrics.map((m) => `<td class="num">${formatValue(baseline.overall[m])}</td>`).join('')}<td></td></tr>`;
+  const all = `<tr class="baseline"><th scope="row">All rows</th><td class="num">${formatCount(baseline.rows)}</td>${metrics.map((m) => `<td class="num">${formatMetric(m, baseline.overall[m])}</td>`).join('')}<td></td></tr>`;
   const rows = entries.map(
     (e) =>
-      `<tr><th scope="row"><code>${h(e.expression)}</code></th><td class="num">${formatCount(e.count)}</td>${metrics.map((m) => `<td class="num">${formatValue(e.metrics[m])}</td>`).join('')}<td><button type="button" class="rerun" data-expr="${h(e.expression)}">Show</button></td></tr>`,
+      `<tr><th scope="row"><code>${h(e.expression)}</code></th><td class="num">${formatCount(e.count)}</td>${metrics.map((m) => `<td class="num">${formatMetric(m, e.metrics[m])}</td>`).join('')}<td><button type="button" class="rerun" data-expr="${h(e.expression)}">Show</button></td></tr>`,
   );
   return `<h3>Explored in this page</h3><div class="table-wrap" tabindex="0" role="region" aria-label="Cohorts explored in this page"><table class="data history-table"><thead><tr>${head}</tr></thead><tbody>${all}${rows.join('')}</tbody></table></div>`;
 }

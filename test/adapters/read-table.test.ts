@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isUserError, parseCsv, valueAt, type Column, type Table } from '../../src/index.js';
@@ -8,6 +8,7 @@ import { readTable, withDuckDb, writeTableCsv, openDuckDb, sqlString, type ReadO
 import { SHARED, needsShared, tempDir } from '../helpers/cli.js';
 
 const dir = tempDir('candor-io-');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function rows(table: Table): Record<string, unknown>[] {
   return Array.from({ length: table.rowCount }, (_, i) => table.row(i));
@@ -36,8 +37,11 @@ test('a CSV file is read in chunks exactly as parseCsv reads the whole text', as
   const text = lines.join('\r\n');
   const path = join(dir, 'big.csv');
   writeFileSync(path, text);
-  const fromFile = await readTable(path);
+  const progress: number[] = [];
+  const fromFile = await readTable(path, { onProgress: (f) => progress.push(f) });
   const fromText = parseCsv(text, { source: path });
+  assert.ok(progress.length >= 2 && progress.every((f, i) => f > 0 && f <= 1 && (i === 0 || f >= progress[i - 1])), String(progress));
+  assert.equal(progress[progress.length - 1], 1);
   assert.equal(fromFile.table.rowCount, 200_000);
   assert.deepEqual(fromFile.report, fromText.report);
   for (const i of [0, 1, 4096, 65_535, 100_000, 199_999]) assert.deepEqual(fromFile.table.row(i), fromText.table.row(i));
@@ -247,6 +251,10 @@ test('Parquet: many levels (an ENUM cast), an empty file, no extension, a corrup
   const bare = join(dir, 'parquet-without-extension');
   writeFileSync(bare, readFileSync(many));
   assert.equal((await readTable(bare)).report.format, 'parquet');
+  const misnamed = join(dir, 'really-parquet.txt');
+  writeFileSync(misnamed, readFileSync(many));
+  assert.equal((await readTable(misnamed)).report.format, 'parquet');
+  await rejectsUser(readTable(misnamed, { format: 'xlsx' as 'csv' }), 'invalid_option', /invalid format: "xlsx"/);
 
   const corrupt = join(dir, 'corrupt.parquet');
   writeFileSync(corrupt, 'this is not parquet');

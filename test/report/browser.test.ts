@@ -33,7 +33,8 @@ function nodeCohort(table: Table, expression: string, bootstrap = 0) {
   const { cohorts: _cohorts, ...rest } = OPTIONS;
   // A reference group absent from the cohort is dropped, as the explorer does; overall metrics do not depend on it.
   const reference = Object.fromEntries(Object.entries(rest.reference ?? {}).filter(([by, value]) => hasGroup(rows, by.split(','), value.split(' | '))));
-  const result = assess(rows, { ...rest, reference, bootstrap, curves: false });
+  // The positive class of the full run (1), written as a condition so a cohort without positives keeps it.
+  const result = assess(rows, { ...rest, label: 'repaid = 1', reference, bootstrap, curves: false });
   return { count: mask.count(), metrics: result.overall, result };
 }
 
@@ -196,6 +197,12 @@ describe('report.html in headless Chromium', { skip }, () => {
     assert.equal((await pageMetrics(page)).count, nodeCohortMetrics(table, expr).count);
     await explore(page, 'age > 1000');
     assert.match(await page.locator('#cohort-result').innerText(), /No rows match/);
+    // A cohort with no positives keeps the report's positive class: rates over positives are undefined, not flipped.
+    await explore(page, 'repaid = 0');
+    const negatives = await pageMetrics(page);
+    assert.equal(negatives.metrics.true_positive_rate, null);
+    assertSameMetrics(negatives.metrics, nodeCohortMetrics(table, 'repaid = 0').metrics);
+    assert.equal(await page.locator('#cohort-error').isVisible(), false);
     await page.close();
   });
 

@@ -20,7 +20,7 @@ export interface ReadOptions extends CsvOptions {
    * The format. Defaults to the extension: `.parquet`/`.parq`/`.pq` Parquet; `.json`, `.ndjson`,
    * `.jsonl` JSON (an array of objects or one object per line); `.arrow`, `.feather`, `.ipc`
    * Arrow IPC; anything else — `.csv`, `.tsv`, `.txt`, UCI's `.data`/`.test` — delimited text
-   * (`.gz` is decompressed). A file without a known extension is sniffed for Parquet's magic bytes.
+   * (`.gz` is decompressed) — unless the first bytes are Parquet's or Arrow's magic numbers.
    */
   format?: FileFormat;
   /** Called with the fraction read (0..1) as the file is read. */
@@ -153,8 +153,13 @@ async function readCsvFile(path: string, size: number, options: ReadOptions, enc
  * const { table: scores } = await readTable('scores.parquet', { select: ['label', 'score', 'sex'] });
  */
 export async function readTable(path: string, options: ReadOptions = {}): Promise<LoadResult> {
+  if (options.format !== undefined && !['csv', 'parquet', 'json', 'arrow'].includes(options.format)) {
+    throw userError('invalid_option', `invalid format: ${JSON.stringify(options.format)} (expected csv, parquet, json or arrow)`, { option: 'format' });
+  }
   const size = await checkFile(path);
-  const format = options.format ?? formatFromPath(path) ?? (await sniff(path));
+  // Text extensions are checked against the magic bytes too: a Parquet file named .txt is Parquet.
+  const byExtension = formatFromPath(path);
+  const format = options.format ?? (byExtension !== undefined && byExtension !== 'csv' ? byExtension : await sniff(path));
   const source = options.source ?? path;
   if (format === 'csv') {
     try {

@@ -45,7 +45,8 @@ function cell(column: Column, i: number, quote: (text: string) => string): strin
  * Writes `table` as CSV with a header, atomically (a temp file in the same directory, then a
  * rename), in batches of rows so large tables never become one string. Missing values are empty
  * fields; numbers use JS's shortest round-trip form, so {@link readTable} gives back the same
- * values; list cells are JSON arrays.
+ * values; list cells are JSON arrays. An empty string is written as `""`, which the default
+ * missing markers read back as missing.
  */
 export async function writeTableCsv(table: Table, path: string, options: WriteCsvOptions = {}): Promise<void> {
   const { delimiter = ',' } = options;

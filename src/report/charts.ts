@@ -236,8 +236,9 @@ export function disparityChart(o: DisparityChartOptions): string {
   const gapH = 8;
   const axisH = 34;
   const metricX = 4;
-  const groupRight = 392;
-  const m = { l: 410, r: 150 };
+  // Metric labels (bold, ≤ 28 characters) end before x ≈ 230; group labels (≤ 26) start after it.
+  const groupRight = 440;
+  const m = { l: 458, r: 150 };
   const pw = width - m.l - m.r;
   const rows = o.blocks.reduce((s, b) => s + b.bars.length, 0);
   const plotTop = headH;
@@ -273,10 +274,11 @@ export function disparityChart(o: DisparityChartOptions): string {
       parts.push(`<line class="block-sep" x1="0" x2="${width}" y1="${r1(y + gapH / 2)}" y2="${r1(y + gapH / 2)}"/>`);
       y += gapH;
     }
-    parts.push(`<text class="metric-label" x="${metricX}" y="${r1(y + rowH / 2 + 4)}">${escapeHtml(truncate(block.label, 30))}</text>`);
+    const metricText = truncate(block.label, 28);
+    parts.push(`<text class="metric-label" x="${metricX}" y="${r1(y + rowH / 2 + 4)}">${escapeHtml(metricText)}${metricText !== block.label ? `<title>${escapeHtml(block.label)}</title>` : ''}</text>`);
     block.bars.forEach((b) => {
       const cy = y + rowH / 2;
-      const label = truncate(b.group, 30);
+      const label = truncate(b.group, 26);
       parts.push(`<text class="bar-label" x="${groupRight}" y="${r1(cy + 4)}" text-anchor="end">${escapeHtml(label)}${label !== b.group ? `<title>${escapeHtml(b.group)}</title>` : ''}</text>`);
       y += rowH;
       if (b.ratio === null || !Number.isFinite(b.ratio)) {

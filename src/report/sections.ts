@@ -497,7 +497,7 @@ export function renderCurves(curves: readonly Curves[], by: readonly string[], g
   if (shown.some((c) => c.pr.length)) rocPr.push(figure(lineChart({ id: `${idPrefix}-pr`, title: `Precision–recall curves by ${groupingName(by)}`, series: shown.map((c, k) => ({ name: names[k], points: c.pr })), x: { label: 'recall', domain: [0, 1] }, y: { label: 'precision', domain: [0, 1] } }), 'Precision–recall'));
   if (rocPr.length) parts.push(`<h4>ROC and precision–recall</h4><div class="figures">${rocPr.join('')}</div>`);
   if (shown.some((c) => c.calibration.length)) {
-    const cal = shown.map((c, k) => figure(calibrationChart({ id: `${idPrefix}-cal-${k}`, title: names[k], bins: c.calibration, style: k }), names[k]));
+    const cal = shown.map((c, k) => figure(calibrationChart({ id: `${idPrefix}-cal-${k}`, title: names[k], bins: c.calibration, style: k, width: 248 }), names[k]));
     parts.push(`<h4>Calibration</h4><p class="note">Dots: observed positive rate per score bin (area ∝ rows); dashed diagonal: perfect calibration; bars: rows per bin.</p><div class="figures small">${cal.join('')}</div>`);
   }
   return `<h3>Curves</h3>${note}${key}${parts.join('')}`;

@@ -61,6 +61,8 @@ td .v{display:block}
 details.more{margin:4px 0 10px}
 details.more>summary{cursor:pointer;color:var(--accent);font-size:13px;font-weight:600;padding:4px 0;width:max-content}
 .more-grid{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-start}
+.disparity-table tbody th{white-space:nowrap}
+.disparity-table td:nth-child(2),.disparity-table td:nth-child(3){min-width:110px;max-width:240px;overflow-wrap:anywhere}
 .cohort-table td.expr{min-width:180px;max-width:320px}
 .cohort-table td.expr code{white-space:pre-wrap}
 td .ci{display:block;font-size:11.5px;color:var(--muted)}

@@ -99,7 +99,15 @@ export function bootstrapRows<T>(groups: Int32Array, nGroups: number, statistic:
     for (let g = 0; g < nGroups; g++) {
       const s = start[g];
       const size = start[g + 1] - s;
-      for (let k = 0; k < size; k++) multiplicity[members[s + random.int(size)]]++;
+      if (size === 0) continue;
+      // An unbiased draw in 0..size-1 from 31 random bits (rejecting the uneven tail): int32
+      // arithmetic throughout, several times faster than a float modulo on 32-bit values.
+      const limit = 2147483648 - (2147483648 % size);
+      for (let k = 0; k < size; k++) {
+        let x = random.nextUint32() >>> 1;
+        while (x >= limit) x = random.nextUint32() >>> 1;
+        multiplicity[members[s + (x % size)]]++;
+      }
     }
     out.push(statistic(multiplicity, r));
   }

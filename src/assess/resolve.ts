@@ -58,7 +58,9 @@ export function inferTask(label: Column, include: Uint8Array, hasScoreList: bool
 export function choosePositive(label: Column, include: Uint8Array, positive: string | undefined, labelSpec: string): string {
   const { values, truncated } = distinctValues(label, include, 50);
   if (positive !== undefined) {
-    if (!values.includes(positive) && !(label.type === 'numeric' && values.some((v) => Number(v) === Number(positive)))) {
+    // A cohort may hold one class only: a positive value absent from it is fine while the label
+    // has at most one other value (its positive-class metrics are then null with a reason).
+    if (!values.includes(positive) && !(label.type === 'numeric' && values.some((v) => Number(v) === Number(positive))) && values.length >= 2) {
       throw userError('invalid_positive', `--positive ${JSON.stringify(positive)} is not a value of the label ${JSON.stringify(labelSpec)}; its values are ${values.map((v) => JSON.stringify(v)).join(', ')}${truncated ? ', …' : ''}`);
     }
     return positive;

@@ -77,31 +77,36 @@ function cell(v: unknown): string | number | boolean | null {
  */
 export async function assessPushdown(path: string, format: 'parquet' | 'json', options: AssessOptions): Promise<{ insights: Insights; cells: Table } | null> {
   return withDuckDb(async (db) => {
-    const fields = await describe(db, path, format);
+    // The schema is needed to compile expressions; plain column names go straight into the query.
+    const specs = [options.label, options.pred!, ...(options.cohorts ?? []).map((c) => c.expression), ...(options.where?.trim() ? [options.where] : [])];
+    const plain = /^[A-Za-z_][A-Za-z0-9_]*$/;
+    const needsSchema = specs.some((spec) => !plain.test(spec)) || (options.cohorts ?? []).length > 0;
+    const fields = needsSchema ? await describe(db, path, format) : null;
     const parts: { sql: string; name: string; predicate?: SqlPredicate }[] = [];
-    const known = new Set(fields.map((f) => f.name));
+    const known = fields ? new Set(fields.map((f) => f.name)) : null;
+    const isColumn = (name: string) => (known ? known.has(name) : plain.test(name));
     // Label and prediction: a column as it is, or a condition computed in SQL and named after its text.
     for (const spec of [options.label, options.pred!]) {
       if (parts.some((p) => p.name === spec)) continue;
-      if (known.has(spec)) parts.push({ sql: sqlIdentifier(spec), name: spec });
+      if (isColumn(spec)) parts.push({ sql: sqlIdentifier(spec), name: spec });
       else {
-        const predicate = compile(spec, fields);
+        const predicate = compile(spec, fields!);
         if (!predicate) return null;
         parts.push({ sql: predicate.sql, name: spec, predicate });
       }
     }
     const sensitive = [...new Set((options.sensitive ?? []).flat())];
     for (const col of sensitive) {
-      if (!known.has(col)) return null; // the in-memory path reports the unknown column with suggestions
+      if (known && !known.has(col)) return null; // the in-memory path reports the unknown column with suggestions
       if (!parts.some((p) => p.name === col)) parts.push({ sql: sqlIdentifier(col), name: col });
     }
     const cohorts = options.cohorts ?? [];
     for (const [k, cohort] of cohorts.entries()) {
-      const predicate = compile(cohort.expression, fields);
+      const predicate = compile(cohort.expression, fields!);
       if (!predicate) return null;
       parts.push({ sql: `coalesce(${predicate.sql}, false)`, name: cohortColumn(k), predicate });
     }
-    const where = options.where?.trim() ? compile(options.where, fields) : null;
+    const where = options.where?.trim() ? compile(options.where, fields!) : null;
     if (options.where?.trim() && !where) return null;
 
     const params: SqlPredicate['params'] = [];
@@ -116,9 +121,17 @@ export async function assessPushdown(path: string, format: 'parquet' | 'json', o
     const select = parts.map((p) => `${bind(p)} AS ${sqlIdentifier(p.name)}`);
     const whereSql = where ? ` WHERE ${bind({ sql: where.sql, predicate: where })}` : '';
     const sql = `SELECT ${select.join(', ')}, count(*) AS ${sqlIdentifier(FREQUENCY)} FROM ${sourceSql(path, format)}${whereSql} GROUP BY ALL`;
-    const statement = await db.connection.prepare(sql);
-    if (params.length) statement.bind(params, types.map((t) => PARAM_TYPES[t]));
-    const rows = (await statement.runAndReadAll()).getRowsJS();
+    let rows: unknown[][];
+    try {
+      const statement = await db.connection.prepare(sql);
+      if (params.length) statement.bind(params, types.map((t) => PARAM_TYPES[t]));
+      rows = (await statement.runAndReadAll()).getRowsJS();
+    } catch (e) {
+      // Without the schema, a name that is not a column fails to bind: the in-memory path says
+      // which, with suggestions. Any other failure is a bug and keeps its stack and SQL.
+      if (!known && /Binder Error/.test(String(e))) return null;
+      throw new Error(`push-down query failed: ${sql}`, { cause: e });
+    }
 
     const data: Record<string, (string | number | boolean | null)[]> = {};
     [...parts.map((p) => p.name), FREQUENCY].forEach((name, j) => {

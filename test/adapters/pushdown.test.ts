@@ -64,6 +64,8 @@ test('push-down declines what it cannot aggregate, so the caller assesses in mem
   const { parquet } = await fixture();
   // An unknown column: the in-memory path reports it with suggestions.
   assert.equal(await assessPushdown(parquet, 'parquet', { label: 'yy', pred: 'decile >= 5' }), null);
+  // An unknown sensitive column, found by DuckDB's binder when no schema was needed.
+  assert.equal(await assessPushdown(parquet, 'parquet', { label: 'y', pred: 'decile', sensitive: [['rac']] }), null);
   // A where clause that matches nothing: the in-memory path gives the precise error.
   assert.equal(await assessPushdown(parquet, 'parquet', { label: 'y', pred: 'decile >= 5', where: 'age > 1000' }), null);
 });

@@ -105,7 +105,8 @@ export function renderAssessText(insights: Insights, style: Style): string {
   if (missing.length) {
     out.push('');
     out.push(style.bold('Missing values') + style.dim(` (of ${insights.rows.toLocaleString('en-US')} rows)`));
-    out.push('  ' + missing.map((c) => `${c.name} ${c.missing.toLocaleString('en-US')} (${((100 * c.missing) / insights.rows).toFixed(1)}%)`).join(' · '));
+    const shown = [...missing].sort((a, b) => b.missing - a.missing).slice(0, 6);
+    out.push('  ' + shown.map((c) => `${c.name} ${c.missing.toLocaleString('en-US')} (${((100 * c.missing) / insights.rows).toFixed(1)}%)`).join(' · ') + (missing.length > shown.length ? ` · … ${missing.length - shown.length} more columns` : ''));
   }
 
   const warnings = insights.warnings ?? [];

@@ -5,6 +5,7 @@ import type { AssessOptions } from '../assess/index.js';
 import { columnsOf, parseCohortFlag, parseExpression, type Cohort } from '../cohort/index.js';
 import { isUserError, userError } from '../errors/index.js';
 import { formatFromPath, readTable, type ReadOptions } from '../adapters/io/index.js';
+import { inferRoles } from '../table/index.js';
 import { assessPushdown, pushdownBlocker } from '../adapters/pushdown.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Insights } from '../report/insights.js';
@@ -87,6 +88,25 @@ async function loadConfig(path: string): Promise<AssessConfig> {
   return config;
 }
 
+/**
+ * The error for a missing --label or --pred, with the columns whose names suggest the role
+ * (schema inference proposes; the user decides).
+ */
+async function missingTargets(data: string, what: 'label' | 'prediction') {
+  const base = what === 'label' ? 'no label: pass --label COLUMN (or a boolean expression such as "income = \'>50K\'")' : 'no prediction: pass --pred COLUMN|EXPRESSION or --score COLUMN (with --threshold, default 0.5)';
+  let proposals: string[] = [];
+  try {
+    const { table } = await readTable(data, {});
+    const roles = what === 'label' ? ['label'] : ['prediction', 'score'];
+    proposals = inferRoles(table)
+      .filter((p) => roles.includes(p.role) && p.source !== 'default')
+      .map((p) => `${p.role === 'score' ? '--score' : what === 'label' ? '--label' : '--pred'} ${p.name} (${p.reason})`);
+  } catch {
+    // The data's own problem is reported once the flags are complete.
+  }
+  return userError('missing_option', proposals.length ? `${base}; candidates: ${proposals.slice(0, 3).join(', ')}` : base);
+}
+
 /** Flags and config merged into the data path, read options, assess options and outputs. */
 export async function resolveAssessArgs(argv: string[]) {
   const { positionals, values: v } = parseArgs(argv, SPECS, 'assess');
@@ -96,7 +116,7 @@ export async function resolveAssessArgs(argv: string[]) {
   if (!data) throw userError('missing_data', 'no data file: give one, e.g. candor assess data.csv --label y --pred y_hat (see candor assess --help)');
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const label = str('label') ?? config.label;
-  if (!label) throw userError('missing_option', 'no label: pass --label COLUMN (or a boolean expression such as "income = \'>50K\'")');
+  if (!label) throw await missingTargets(data, 'label');
 
   const types: Record<string, 'numeric' | 'categorical' | 'boolean'> = { ...(config.read?.types ?? {}) };
   for (const t of (v.type as string[] | undefined) ?? []) {
@@ -159,7 +179,7 @@ export async function resolveAssessArgs(argv: string[]) {
     band,
     curves: typeof v.curves === 'boolean' ? v.curves : undefined,
   };
-  if (options.pred === undefined && options.score === undefined) throw userError('missing_option', 'no prediction: pass --pred COLUMN|EXPRESSION or --score COLUMN (with --threshold, default 0.5)');
+  if (options.pred === undefined && options.score === undefined) throw await missingTargets(data, 'prediction');
   return { data, read, options, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
 }
 

@@ -70,3 +70,12 @@ test('a sensitive column with more than 1,000 values is refused unless --max-gro
 test('an unknown option names the closest one', () => {
   assertUserError(['assess', good, '--label', 'label', '--pred', 'pred', '--sensitve', 'race'], /unknown option --sensitve.*--sensitive/);
 });
+
+test('a missing --label or --pred proposes the columns whose names suggest one', () => {
+  const f = join(dir, 'named.csv');
+  writeFileSync(f, 'age,y_true,y_pred,y_score\n30,1,1,0.9\n40,0,1,0.6\n');
+  assertUserError(['assess', f], /no label: pass --label.*candidates: --label y_true/);
+  const r = assertUserError(['assess', f, '--label', 'y_true'], /no prediction: .*candidates: /);
+  assert.match(r.stderr, /--score y_score/);
+  assert.match(r.stderr, /--pred y_pred/);
+});

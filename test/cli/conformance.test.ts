@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertClose } from '../helpers/assert-close.js';
 import { candor, needsShared, SHARED } from '../helpers/cli.js';
 
 const TOL = 1e-9;
@@ -31,14 +32,7 @@ const NAMES: Record<string, string> = {
 };
 const candorName = (m: string) => NAMES[m] ?? m;
 
-function close(actual: unknown, expected: unknown, where: string) {
-  if (expected === null) {
-    assert.equal(actual, null, `${where}: expected null (NaN), got ${actual}`);
-    return;
-  }
-  assert.equal(typeof actual, 'number', `${where}: expected ${expected}, got ${actual}`);
-  assert.ok(Math.abs((actual as number) - (expected as number)) <= TOL, `${where}: expected ${expected}, got ${actual}`);
-}
+const close = (actual: unknown, expected: unknown, where: string) => assertClose(actual, expected, where, TOL);
 
 function run(args: string[]): Insights {
   const r = candor([...args, '--bootstrap', '0', '--zero-division', '0', '--json']);

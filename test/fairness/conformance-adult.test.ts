@@ -1,3 +1,4 @@
+import { assertClose } from '../helpers/assert-close.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,14 +20,7 @@ const v011 = sharedFile('conformance', 'adult_fairlearn_v011_extras.json');
 const skip = csv.skip || v09.skip || v011.skip;
 const TOL = 1e-9;
 
-function close(actual: number | null, expected: number | null, what: string): void {
-  if (expected === null) {
-    assert.equal(actual, null, `${what}: expected null (NaN), got ${actual}`);
-    return;
-  }
-  assert.ok(actual !== null, `${what}: expected ${expected}, got null`);
-  assert.ok(Math.abs(actual - expected) <= TOL, `${what}: expected ${expected}, got ${actual} (diff ${actual - expected})`);
-}
+const close = (actual: number | null, expected: number | null, what: string) => assertClose(actual, expected, what, TOL);
 
 function load() {
   const rows = parseCsv(readFileSync(csv.path, 'utf8')).filter((r) => r.length > 1);

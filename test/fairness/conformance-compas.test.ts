@@ -1,3 +1,4 @@
+import { assertClose } from '../helpers/assert-close.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,14 +10,7 @@ const ref = sharedFile('conformance', 'compas_propublica.json');
 const skip = csv.skip || ref.skip;
 const TOL = 1e-9;
 
-function close(actual: number | null, expected: number | null, what: string): void {
-  if (expected === null) {
-    assert.equal(actual, null, `${what}: expected null (NaN), got ${actual}`);
-    return;
-  }
-  assert.ok(actual !== null, `${what}: expected ${expected}, got null`);
-  assert.ok(Math.abs(actual - expected) <= TOL, `${what}: expected ${expected}, got ${actual}`);
-}
+const close = (actual: number | null, expected: number | null, what: string) => assertClose(actual, expected, what, TOL);
 
 interface Population {
   label: Uint8Array;

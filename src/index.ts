@@ -6,3 +6,4 @@ export * from './metrics/index.js';
 export * from './fairness/index.js';
 export * from './assess/index.js';
 export * from './report/index.js';
+export * from './model/index.js';

@@ -1,0 +1,1 @@
+export type { Model, ModelInput, ModelTask, Predictions, PredictOptions } from './model.js';

@@ -1,2 +1,3 @@
 export * from './index.js';
 export * from './adapters/io/index.js';
+export { httpModel, type HttpModelOptions } from './adapters/http-model.js';

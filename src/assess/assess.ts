@@ -16,6 +16,7 @@ import { disparitiesOf, fairnessOf, referenceOf } from './summaries.js';
 export type AssessInternalOptions = AssessOptions & { frequency?: string };
 
 interface Settings {
+  bootstrapRowLimit: number;
   zeroDivision: ZeroDivision;
   bootstrap: number;
   seed: number;
@@ -26,14 +27,15 @@ interface Settings {
 }
 
 function settingsOf(options: AssessOptions): Settings {
-  const { zeroDivision = 'null', bootstrap = 1000, seed = 0, confidence = 0.95, minGroupSize = 30, band = [0.8, 1.25], maxGroups = 1000 } = options;
+  const { zeroDivision = 'null', bootstrap = 1000, seed = 0, confidence = 0.95, minGroupSize = 30, band = [0.8, 1.25], maxGroups = 1000, bootstrapRowLimit = 200_000 } = options;
+  if (!(Number.isInteger(bootstrapRowLimit) && bootstrapRowLimit >= 100)) throw userError('invalid_option', `invalid bootstrapRowLimit: ${bootstrapRowLimit} (expected a whole number >= 100)`);
   if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) throw userError('invalid_option', `invalid bootstrap: ${bootstrap} (expected a whole number >= 0)`);
   if (!Number.isInteger(seed)) throw userError('invalid_option', `invalid seed: ${seed} (expected a whole number)`);
   if (!(confidence > 0 && confidence < 1)) throw userError('invalid_option', `invalid confidence: ${confidence} (expected 0 < confidence < 1)`);
   if (!(band[0] > 0 && band[0] < band[1])) throw userError('invalid_option', `invalid band: ${band.join(',')} (expected 0 < low < high)`);
   if (!(Number.isInteger(maxGroups) && maxGroups >= 1)) throw userError('invalid_option', `invalid maxGroups: ${maxGroups} (expected a whole number >= 1)`);
   if (options.threshold !== undefined && !Number.isFinite(options.threshold)) throw userError('invalid_option', `invalid threshold: ${options.threshold}`);
-  return { zeroDivision, bootstrap, seed, confidence, minGroupSize, band, maxGroups };
+  return { zeroDivision, bootstrap, seed, confidence, minGroupSize, band, maxGroups, bootstrapRowLimit };
 }
 
 /**
@@ -58,7 +60,16 @@ export function assess(table: Table, options: AssessInternalOptions): Insights {
   for (let i = 0; i < overallCodes.length; i++) if (p.usable[i]) overallCodes[i] = 0;
   const overall = computeGroups(p, overallCodes, 1, s.zeroDivision, ranking);
   const overallPicked = pickGroup(overall.metrics, 0);
-  const overallCi = intervalsFor(p, overallCodes, 1, overall, ranking, { ...s, salt: 'overall' }).groups[0];
+  const overallIntervals = intervalsFor(p, overallCodes, 1, overall, ranking, { ...s, salt: 'overall' });
+  const overallCi = overallIntervals.groups[0];
+  if (overallIntervals.rowSample) {
+    const { rows, of } = overallIntervals.rowSample;
+    warnings.push({
+      code: 'bootstrap_sample',
+      count: rows,
+      message: `intervals of the metrics that resample rows (${p.target.task === 'binary' ? 'ROC AUC, average precision, log loss, Brier score' : 'all metrics'}) come from a bootstrap over a seeded sample of ${rows.toLocaleString('en-US')} of ${of.toLocaleString('en-US')} rows (seed ${s.seed}), scaled by √(sample share) per group; raise bootstrapRowLimit for exact row resampling`,
+    });
+  }
 
   const groups: GroupResult[] = [];
   const disparities: Disparity[] = [];

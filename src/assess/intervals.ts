@@ -1,6 +1,6 @@
 import { fairnessMetrics, summarizeGroups } from '../fairness/index.js';
-import { binaryMetricIntervals, binaryMetrics, BINARY_METRIC_IDS, type ConfusionCounts, metricInfo, type MetricValue, type ScoreRanking, scoreMetricsByGroup, type ZeroDivision } from '../metrics/index.js';
-import { bootstrapCounts, bootstrapRows, percentileInterval } from '../stats/index.js';
+import { binaryMetricIntervals, binaryMetrics, BINARY_METRIC_IDS, type ConfusionCounts, metricInfo, type MetricValue, rankByScore, type ScoreRanking, scoreMetricsByGroup, type ZeroDivision } from '../metrics/index.js';
+import { bootstrapCounts, bootstrapRows, percentileInterval, Random } from '../stats/index.js';
 import { caseWeights, computeGroups, type GroupComputation, type MetricColumns } from './compute.js';
 import type { Prepared } from './prepare.js';
 
@@ -8,12 +8,16 @@ type Interval = [number, number];
 
 /** Confidence intervals for one grouping: per group and metric, for each metric's difference and ratio between groups, and for the fairness summaries. */
 export interface GroupIntervals {
+  /** Set when the row bootstrap ran on a sample of the rows. */
+  rowSample?: RowSample;
   groups: Record<string, Interval>[];
   disparity: Record<string, { difference?: Interval; ratio?: Interval }>;
   fairness: Record<string, Interval>;
 }
 
 export interface IntervalSettings {
+  /** Row bootstraps run on at most this many rows: above it, a seeded sample (see {@link rowBootstrap}). */
+  bootstrapRowLimit: number;
   bootstrap: number;
   seed: number;
   confidence: number;
@@ -86,21 +90,7 @@ export function intervalsFor(p: Prepared, codes: Int32Array, nGroups: number, co
   }
   // Row resamples for what counts cannot give: score metrics, and every metric of other tasks.
   const needRows = counts ? ranking !== null : true;
-  if (needRows) {
-    const base = caseWeights(p);
-    bootstrapRows(
-      codes,
-      nGroups,
-      (multiplicity, r) => {
-        const w = base ? multiplicity.map((m, i) => m * base[i]) : multiplicity;
-        if (counts) {
-          const sm = scoreMetricsByGroup(ranking!, codes, nGroups, { weight: w });
-          record(collector, { roc_auc: sm.roc_auc, average_precision: sm.average_precision, log_loss: sm.log_loss, brier_score: sm.brier_score }, r);
-        } else record(collector, computeGroups(p, codes, nGroups, s.zeroDivision, null, w).metrics, r);
-      },
-      { resamples: s.bootstrap, seed: seed ^ 0x5bd1e995 },
-    );
-  }
+  if (needRows) rowBootstrap(p, codes, nGroups, computed, ranking, s, seed ^ 0x5bd1e995, collector, out);
   for (const [metric, perGroup] of collector.values) {
     if (metric === 'count') continue;
     perGroup.forEach((values, g) => {
@@ -136,3 +126,108 @@ function record(collector: Collector, metrics: MetricColumns | Record<string, Me
 
 /** Counts are only needed for typing elsewhere. */
 export type { ConfusionCounts };
+
+/** Where a row bootstrap ran on a sample of the rows: its size, for the warning in the output. */
+export interface RowSample {
+  rows: number;
+  of: number;
+}
+
+/**
+ * Row-resampling bootstrap for the metrics that need rows. Its cost is O(rows) per resample, so
+ * above `bootstrapRowLimit` rows it runs on a seeded uniform sample of m rows (m-out-of-n
+ * bootstrap) and each resampled value v of a group is mapped to θ + (v − θₘ)·√(mₐ/nₐ), where θ is
+ * the estimate on all rows, θₘ the estimate on the sample and mₐ/nₐ the group's sampled share: the
+ * sample's spread shrunk to the full data's size (Bickel, Götze & van Zwet, 1997). Differences and
+ * ratios between groups are computed from the mapped values.
+ */
+function rowBootstrap(p: Prepared, codes: Int32Array, nGroups: number, computed: GroupComputation, ranking: ScoreRanking | null, s: IntervalSettings, seed: number, collector: Collector, out: GroupIntervals): void {
+  const binary = computed.counts !== null;
+  let eligible = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) eligible++;
+  const sampled = eligible > s.bootstrapRowLimit && !p.frequency;
+  let bp = p;
+  let bcodes = codes;
+  let branking = ranking;
+  let factor: Float64Array | null = null;
+  let reference: MetricColumns | null = null;
+  if (sampled) {
+    const random = new Random(seed);
+    // Floyd's algorithm over the eligible rows: m distinct positions, then the rows in order.
+    const chosen = new Set<number>();
+    const m = s.bootstrapRowLimit;
+    for (let j = eligible - m; j < eligible; j++) {
+      const t = random.int(j + 1);
+      chosen.add(chosen.has(t) ? j : t);
+    }
+    const rows = new Int32Array(m);
+    let k = 0;
+    let e = 0;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] < 0) continue;
+      if (chosen.has(e)) rows[k++] = i;
+      e++;
+    }
+    bp = subsetPrepared(p, rows);
+    bcodes = Int32Array.from(rows, (i) => codes[i]);
+    const t = bp.target;
+    branking = t.task === 'binary' && t.score && ranking ? rankByScore(t.label, t.score, { weight: caseWeights(bp) }) : null;
+    reference = computeGroups(bp, bcodes, nGroups, s.zeroDivision, branking).metrics;
+    const full = new Float64Array(nGroups);
+    const part = new Float64Array(nGroups);
+    for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) full[codes[i]]++;
+    for (let i = 0; i < bcodes.length; i++) part[bcodes[i]]++;
+    factor = Float64Array.from(full, (n, g) => (n > 0 ? Math.sqrt(part[g] / n) : 0));
+  }
+  const base = caseWeights(bp);
+  const before = new Set(collector.values.keys());
+  bootstrapRows(
+    bcodes,
+    nGroups,
+    (multiplicity, r) => {
+      const w = base ? multiplicity.map((m, i) => m * base[i]) : multiplicity;
+      if (binary) {
+        const sm = scoreMetricsByGroup(branking!, bcodes, nGroups, { weight: w });
+        record(collector, { roc_auc: sm.roc_auc, average_precision: sm.average_precision, log_loss: sm.log_loss, brier_score: sm.brier_score }, r);
+      } else record(collector, computeGroups(bp, bcodes, nGroups, s.zeroDivision, null, w).metrics, r);
+    },
+    { resamples: s.bootstrap, seed },
+  );
+  if (!sampled) return;
+  for (const [metric, perGroup] of collector.values) {
+    if (before.has(metric)) continue;
+    perGroup.forEach((values, g) => {
+      const theta = computed.metrics[metric]?.[g]?.value ?? null;
+      const thetaM = reference![metric]?.[g]?.value ?? null;
+      for (let r = 0; r < values.length; r++) {
+        const v = values[r];
+        values[r] = v === null || theta === null || thetaM === null ? null : theta + (v - thetaM) * factor![g];
+      }
+    });
+  }
+  out.rowSample = { rows: s.bootstrapRowLimit, of: eligible };
+}
+
+/** The rows at `indices` of a prepared assessment. */
+function subsetPrepared(p: Prepared, indices: Int32Array): Prepared {
+  const take = <A extends Float64Array | Int32Array | Uint8Array>(a: A): A => {
+    const out = new (a.constructor as new (n: number) => A)(indices.length);
+    for (let k = 0; k < indices.length; k++) out[k] = a[indices[k]];
+    return out;
+  };
+  const t = p.target;
+  const target: Prepared['target'] =
+    t.task === 'binary'
+      ? { ...t, label: take(t.label), pred: take(t.pred), score: t.score ? take(t.score) : null }
+      : t.task === 'regression'
+        ? { ...t, label: take(t.label), pred: take(t.pred) }
+        : { ...t, label: take(t.label), pred: take(t.pred), probabilities: t.probabilities ? t.probabilities.map(take) : null };
+  return {
+    ...p,
+    target,
+    usable: new Uint8Array(indices.length).fill(1),
+    include: new Uint8Array(indices.length).fill(1),
+    weight: p.weight ? take(p.weight) : null,
+    frequency: null,
+  };
+}

@@ -29,6 +29,12 @@ export interface AssessOptions {
   weight?: string;
   /** Bootstrap resamples for confidence intervals; 0 turns bootstrap off (Wilson intervals for proportions instead). Defaults to 1000. */
   bootstrap?: number;
+  /**
+   * Bootstraps that resample rows (score metrics; every metric of regression and multiclass tasks)
+   * cost O(rows) per resample: above this many rows they run on a seeded sample, with intervals
+   * scaled to the full data (m-out-of-n bootstrap) and a warning saying so. Defaults to 200,000.
+   */
+  bootstrapRowLimit?: number;
   /** Seed for every random choice (bootstrap, sampling). Defaults to 0. */
   seed?: number;
   /** Confidence level of intervals. Defaults to 0.95. */

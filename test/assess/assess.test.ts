@@ -103,3 +103,25 @@ test('regression and multiclass tasks are assessed per group', () => {
   assert.equal(mc.overall['recall__x'], 1);
   assert.equal(mc.overall['recall__y'], 0.5);
 });
+
+test('above bootstrapRowLimit the row bootstrap runs on a seeded sample and its intervals match the full bootstrap', () => {
+  const d = sample(20_000, 4);
+  const t = Table.from({ sex: d.sex, y: d.y, p: d.p, s: d.s });
+  const opts = { label: 'y', pred: 'p', score: 's', sensitive: [['sex']], bootstrap: 300, seed: 3, curves: false };
+  const full = assess(t, { ...opts, bootstrapRowLimit: 100_000 });
+  const sampled = assess(t, { ...opts, bootstrapRowLimit: 4_000 });
+  assert.ok(!full.warnings!.some((w) => w.code === 'bootstrap_sample'));
+  const w = sampled.warnings!.find((x) => x.code === 'bootstrap_sample');
+  assert.ok(w && /4,000 of 20,000 rows/.test(w.message), 'the sample is stated');
+  // Count metrics never sample; row metrics agree with the full bootstrap to a fraction of their width.
+  assert.deepEqual(sampled.overallCi!.accuracy, full.overallCi!.accuracy);
+  for (const m of ['roc_auc', 'log_loss', 'brier_score']) {
+    const [a, b] = full.overallCi![m];
+    const [c, e] = sampled.overallCi![m];
+    const width = b - a;
+    assert.ok(Math.abs(a - c) < 0.35 * width && Math.abs(b - e) < 0.35 * width, `${m}: full [${a}, ${b}] vs sampled [${c}, ${e}]`);
+    assert.ok(c <= sampled.overall[m]! && sampled.overall[m]! <= e, `${m} estimate inside its interval`);
+  }
+  // The estimates themselves use every row.
+  assert.deepEqual(sampled.overall, full.overall);
+});

@@ -7,3 +7,4 @@ export * from './fairness/index.js';
 export * from './assess/index.js';
 export * from './report/index.js';
 export * from './model/index.js';
+export * from './learn/index.js';

@@ -296,7 +296,7 @@ class OnnxSessionModel implements OnnxModel {
       else {
         names = spec.columns ?? this.defaultColumns(table);
         if (spec.width !== null && names.length !== spec.width) {
-          throw userError('input_mismatch', `ONNX input ${JSON.stringify(spec.name)} expects ${spec.width} features, found ${names.length} (${names.join(', ')}); pass features or exclude`, {
+          throw userError('input_mismatch', `ONNX input ${JSON.stringify(spec.name)} expects ${spec.width} features, found ${names.length} (${names.join(', ')}); choose them with features (--features a,b,…) or leave some out with exclude (--exclude)`, {
             input: spec.name,
             expected: spec.width,
             found: names.length,

@@ -4,12 +4,14 @@ import { assess } from '../assess/index.js';
 import type { AssessOptions } from '../assess/index.js';
 import { columnsOf, parseCohortFlag, parseExpression, type Cohort } from '../cohort/index.js';
 import { isUserError, userError } from '../errors/index.js';
-import { formatFromPath, readTable, type ReadOptions } from '../adapters/io/index.js';
-import { inferRoles } from '../table/index.js';
+import { formatFromPath, readTable } from '../adapters/io/index.js';
+import { booleanColumn, categoricalFromCodes, inferRoles, numericColumn, type Table } from '../table/index.js';
+import { cachedPredict } from '../model/index.js';
 import { assessPushdown, pushdownBlocker } from '../adapters/pushdown.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Insights } from '../report/insights.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
+import { READ_SPECS, readOptionsFrom, splitAssignment, list } from './read-options.js';
 import type { AssessConfig } from './config.js';
 import { Progress } from './progress.js';
 import { renderAssessText } from './render-assess.js';
@@ -37,13 +39,10 @@ const SPECS: OptionSpecs = {
   config: { type: 'string', value: 'FILE', help: 'YAML or JSON file holding any of these options' },
   out: { type: 'string', value: 'DIR', help: 'write insights.json and report.html into DIR' },
   json: { type: 'boolean', help: 'print the insights document on stdout (and nothing else)' },
-  type: { type: 'string', multiple: true, value: 'COL=TYPE', help: 'override an inferred type: numeric, categorical or boolean' },
-  columns: { type: 'string', value: 'A,B,…', help: 'column names for a file without a header' },
-  header: { type: 'boolean', help: 'the first row is (--header) or is not (--no-header) a header (detected by default)' },
-  'skip-rows': { type: 'string', value: 'N', help: 'skip N lines before the data (a preamble)' },
-  delimiter: { type: 'string', value: 'C', help: 'field delimiter (detected by default; "\\t" for tabs)' },
-  missing: { type: 'string', value: 'A,B,…', help: "values read as missing (default: empty, NA, N/A, ?, null, NaN)" },
-  trim: { type: 'boolean', help: 'trim spaces around values (default on; --no-trim keeps them)' },
+  model: { type: 'string', value: 'FILE|URL', help: 'score the rows on the fly with this model (.onnx, XGBoost .json, http(s)://) instead of --pred/--score' },
+  features: { type: 'string', value: 'A,B,…', help: 'with --model: the columns fed to a model taking one feature tensor, in order' },
+  exclude: { type: 'string', value: 'A,B,…', help: 'with --model: columns never fed to it (default: the label and label-like names)' },
+  ...READ_SPECS,
   curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
@@ -61,13 +60,6 @@ Examples:
   candor assess compas.csv --label two_year_recid --pred "decile_score >= 5" --sensitive race --reference race=Caucasian
   candor assess preds.csv --label y_true --score y_score --sensitive sex --sensitive sex,race --out report/`;
 
-const list = (s: string | string[] | undefined) => (s === undefined ? undefined : (Array.isArray(s) ? s : s.split(',')).map((x) => x.trim()).filter((x) => x !== ''));
-
-function splitAssignment(text: string, flag: string, form: string): [string, string] {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw userError('invalid_option', `invalid --${flag} ${JSON.stringify(text)}: expected ${form}`, { option: flag });
-  return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
-}
 
 async function loadConfig(path: string): Promise<AssessConfig> {
   let text: string;
@@ -118,22 +110,7 @@ export async function resolveAssessArgs(argv: string[]) {
   const label = str('label') ?? config.label;
   if (!label) throw await missingTargets(data, 'label');
 
-  const types: Record<string, 'numeric' | 'categorical' | 'boolean'> = { ...(config.read?.types ?? {}) };
-  for (const t of (v.type as string[] | undefined) ?? []) {
-    const [col, type] = splitAssignment(t, 'type', 'COLUMN=numeric|categorical|boolean');
-    if (type !== 'numeric' && type !== 'categorical' && type !== 'boolean') throw userError('invalid_option', `invalid --type ${t}: the type must be numeric, categorical or boolean`, { option: 'type' });
-    types[col] = type;
-  }
-  const delimiter = str('delimiter') ?? config.read?.delimiter;
-  const read: ReadOptions = {
-    delimiter: delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter,
-    header: typeof v.header === 'boolean' ? v.header : config.read?.header,
-    columns: list(str('columns') ?? config.read?.columns),
-    skipRows: numberOption(str('skip-rows'), 'skip-rows', { min: 0, integer: true }) ?? config.read?.skipRows,
-    trim: typeof v.trim === 'boolean' ? v.trim : config.read?.trim,
-    missing: str('missing') !== undefined ? list(str('missing')!.length === 0 ? [''] : str('missing')) : list(config.read?.missing),
-    types,
-  };
+  const read = readOptionsFrom(v, config.read);
 
   const sensitive = ((v.sensitive as string[] | undefined) ?? config.sensitive ?? []).map((s) => (Array.isArray(s) ? s : list(s)!));
   const reference: Record<string, string> = {};
@@ -179,8 +156,9 @@ export async function resolveAssessArgs(argv: string[]) {
     band,
     curves: typeof v.curves === 'boolean' ? v.curves : undefined,
   };
-  if (options.pred === undefined && options.score === undefined) throw await missingTargets(data, 'prediction');
-  return { data, read, options, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
+  const model = typeof v.model === 'string' ? { spec: v.model, features: list(str('features')), exclude: list(str('exclude')) } : null;
+  if (options.pred === undefined && options.score === undefined && !model) throw await missingTargets(data, 'prediction');
+  return { data, read, options, model, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
 }
 
 /**
@@ -205,6 +183,43 @@ function neededColumns(options: AssessOptions): string[] {
   return [...out];
 }
 
+/**
+ * Scores the table with a model and points the assessment at its outputs: for a binary model a
+ * boolean `model_prediction` (the model predicts the positive class) and `model_score` (its
+ * probability); otherwise the predicted label or value.
+ */
+async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[] }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
+  const { loadModel } = await import('../adapters/load-model.js');
+  const { LABEL_LIKE } = await import('./predict.js');
+  const labelColumns = neededColumns({ label: options.label });
+  const exclude = spec.exclude ?? [...new Set([...labelColumns, ...table.names().filter((n) => LABEL_LIKE.test(n))])];
+  const model = await loadModel(spec.spec, { features: spec.features, exclude });
+  const predictions = await cachedPredict(model, table);
+  for (const name of ['model_prediction', 'model_score']) {
+    if (table.has(name)) throw userError('column_exists', `the data already has a column ${JSON.stringify(name)}; rename it to assess with --model`);
+  }
+  const out = { ...options };
+  if (predictions.task === 'regression') {
+    out.pred ??= 'model_prediction';
+    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out };
+  }
+  const { classes, labels, scores } = predictions;
+  if (classes.length !== 2) {
+    out.pred ??= 'model_prediction';
+    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out };
+  }
+  // The model's positive class is the label's positive value when it names one of the classes.
+  const k = options.positive !== undefined && classes.indexOf(options.positive) >= 0 ? classes.indexOf(options.positive) : 1;
+  if (options.positive === undefined && table.has(options.label)) out.positive = classes[k];
+  let result = table.withColumn(booleanColumn('model_prediction', Uint8Array.from(labels, (c) => (c < 0 ? 255 : c === k ? 1 : 0))));
+  out.pred ??= 'model_prediction';
+  if (scores) {
+    result = result.withColumn(numericColumn('model_score', scores[k]));
+    out.score ??= 'model_score';
+  }
+  return { table: result, options: out };
+}
+
 /** `candor assess`: read, assess, print and write outputs. */
 export async function runAssess(argv: string[]): Promise<number> {
   const args = await resolveAssessArgs(argv);
@@ -214,13 +229,13 @@ export async function runAssess(argv: string[]): Promise<number> {
   // Large columnar files: let DuckDB aggregate the rows into cells instead of loading them (the
   // results are identical; the in-memory path below is taken whenever this one cannot be).
   const format = formatFromPath(args.data);
-  if (!args.out && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
+  if (!args.out && !args.model && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
     const pushed = await assessPushdown(args.data, format as 'parquet' | 'json', args.options);
     if (pushed) insights = { ...pushed.insights, source: { ...pushed.insights.source, file: args.data, rowsRead: pushed.insights.rows } };
   }
   if (!insights) {
     // Without a report to embed the rows in, read only the columns the assessment uses.
-    const select = args.out ? undefined : neededColumns(args.options);
+    const select = args.out || args.model ? undefined : neededColumns(args.options);
     const read = (columns: string[] | undefined) => readTable(args.data, { ...args.read, select: columns, onProgress: (f) => progress.update(f * 0.5, 'reading') });
     // A name that is not a column (a typo, a malformed expression) is reported by assess, which
     // knows whether it was meant as a column or an expression: read everything and let it say.
@@ -228,10 +243,11 @@ export async function runAssess(argv: string[]): Promise<number> {
       if (select && isUserError(e) && e.code === 'unknown_column') return read(undefined);
       throw e;
     });
-    insights = assess(table, { ...args.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
+    const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options };
+    insights = assess(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
     insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
     progress.done();
-    if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, table, args.options);
+    if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, scored.table, scored.options);
   }
   progress.done();
   if (args.json) process.stdout.write(`${JSON.stringify(insights, null, 2)}\n`);

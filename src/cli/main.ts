@@ -15,6 +15,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runAssess, help: m.ASSESS_HELP };
     },
   },
+  predict: {
+    summary: 'score a data file with an ONNX, XGBoost or HTTP model and write the predictions',
+    load: async () => {
+      const m = await import('./predict.js');
+      return { run: m.runPredict, help: m.PREDICT_HELP };
+    },
+  },
   demo: {
     summary: 'generate a synthetic loan dataset with planted issues and assess it',
     load: async () => {

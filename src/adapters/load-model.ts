@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { userError } from '../errors/index.js';
+import type { Model } from '../model/index.js';
+import { parseXgboostModel } from '../model/index.js';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Columns fed to a model that takes one feature tensor, in order. */
+  features?: readonly string[];
+  /** Columns never fed to such a model (label, ids, sensitive attributes). */
+  exclude?: readonly string[];
+  /** Task of an HTTP model whose metadata does not say. */
+  task?: Model['task'];
+}
+
+/**
+ * A model from where it lives: an `http(s)://` URL (Open Inference Protocol v2 or plain JSON), an
+ * `.onnx` file (onnxruntime-node) or an XGBoost `.json` model (evaluated natively).
+ */
+export async function loadModel(spec: string, options: LoadModelOptions = {}): Promise<Model> {
+  if (/^https?:\/\//i.test(spec)) {
+    const { httpModel } = await import('./http-model.js');
+    return httpModel(spec, { features: options.features ? [...options.features] : undefined, task: options.task });
+  }
+  if (/\.onnx$/i.test(spec)) {
+    const { loadOnnxModel } = await import('./onnx.js');
+    return loadOnnxModel(spec, { features: options.features, exclude: options.exclude });
+  }
+  if (/\.json$/i.test(spec)) {
+    let text: string;
+    try {
+      text = await readFile(spec, 'utf8');
+    } catch {
+      throw userError('file_not_found', `model file not found: ${spec} (looked in ${resolve(spec)})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw userError('invalid_model', `${spec} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (json && typeof json === 'object' && 'learner' in json) return parseXgboostModel(json, { features: options.features ? [...options.features] : undefined, name: spec });
+    throw userError('invalid_model', `${spec} is not a model Candor reads: expected an XGBoost JSON model (save_model("model.json")); ONNX files end in .onnx`);
+  }
+  throw userError('invalid_model', `cannot tell what kind of model ${JSON.stringify(spec)} is: pass an .onnx file, an XGBoost .json model or an http(s):// URL`);
+}

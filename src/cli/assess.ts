@@ -77,6 +77,7 @@ async function loadConfig(path: string): Promise<AssessConfig> {
   const { parseAssessConfig } = await import('./config.js');
   const config = parseAssessConfig(raw, path);
   if (config.data) config.data = resolve(dirname(path), config.data);
+  if (config.model && !/^https?:\/\//i.test(config.model)) config.model = resolve(dirname(path), config.model);
   return config;
 }
 
@@ -156,7 +157,8 @@ export async function resolveAssessArgs(argv: string[]) {
     band,
     curves: typeof v.curves === 'boolean' ? v.curves : undefined,
   };
-  const model = typeof v.model === 'string' ? { spec: v.model, features: list(str('features')), exclude: list(str('exclude')) } : null;
+  const modelSpec = str('model') ?? config.model;
+  const model = modelSpec ? { spec: modelSpec, features: list(str('features') ?? config.features), exclude: list(str('exclude') ?? config.exclude) } : null;
   if (options.pred === undefined && options.score === undefined && !model) throw await missingTargets(data, 'prediction');
   return { data, read, options, model, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
 }
@@ -188,7 +190,7 @@ function neededColumns(options: AssessOptions): string[] {
  * boolean `model_prediction` (the model predicts the positive class) and `model_score` (its
  * probability); otherwise the predicted label or value.
  */
-async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[] }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
+export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[] }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
   const { loadModel } = await import('../adapters/load-model.js');
   const { LABEL_LIKE } = await import('./predict.js');
   const labelColumns = neededColumns({ label: options.label });

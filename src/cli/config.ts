@@ -34,6 +34,9 @@ export const AssessConfig = z
     maxGroups: z.number().int().min(1),
     band: z.tuple([z.number(), z.number()]),
     out: z.string(),
+    model: z.string(),
+    features: z.union([z.string(), z.array(z.string())]),
+    exclude: z.union([z.string(), z.array(z.string())]),
     read: z
       .object({
         delimiter: z.string(),

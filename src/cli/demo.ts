@@ -1,6 +1,8 @@
 import { resolve, join } from 'node:path';
 import YAML from 'yaml';
 import { assess, type AssessOptions } from '../assess/index.js';
+import { fitGbdt, toOnnx } from '../learn/index.js';
+import { scoreWithModel } from './assess.js';
 import { generateLoans, LOAN_DEMO_FACTS } from '../demo/loans.js';
 import { Random } from '../stats/index.js';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
@@ -22,20 +24,23 @@ const SPECS: OptionSpecs = {
 
 export const DEMO_HELP = `Usage: candor demo [--out DIR] [--rows N] [--seed N]
 
-Generates a synthetic loan-approval dataset with planted, documented problems (a cohort where the
-model guesses, a selection-rate gap between women and men, a group of 21 rows, missing values),
-assesses it and writes loans.csv, candor.yaml, insights.json and report.html into DIR.
+Generates synthetic loan applications with planted, documented problems (a cohort where past
+decisions were guesses, a selection-rate gap between women and men, a group of 21 rows, missing
+values), trains a gradient-boosting model on past decisions, saves it as ONNX, assesses it through
+the ONNX file on new applicants, and writes history.csv, loans.csv, model.onnx, candor.yaml,
+insights.json and report.html into DIR.
 
 Options:
 ${formatOptions(SPECS)}`;
+
+/** The columns the demo's model learns from (not the outcome, the score or the historical decision). */
+export const DEMO_FEATURES = ['age', 'sex', 'ethnicity', 'region', 'income', 'employment_years', 'credit_score', 'debt_ratio', 'loan_amount'];
 
 /** The assessment the demo runs, also written to candor.yaml so it can be re-run and edited. */
 export function demoAssessOptions(seed: number): AssessOptions {
   const { highErrorCohort } = LOAN_DEMO_FACTS;
   return {
     label: 'repaid',
-    pred: 'approved',
-    score: 'score',
     sensitive: [['sex'], ['ethnicity'], ['sex', 'ethnicity']],
     reference: { sex: LOAN_DEMO_FACTS.selectionGap.reference },
     cohorts: [highErrorCohort, { name: 'over_60', expression: 'age >= 60' }, { name: 'high_debt', expression: 'debt_ratio > 0.5' }],
@@ -51,15 +56,21 @@ export async function runDemo(argv: string[]): Promise<number> {
   const rows = numberOption(v.rows as string | undefined, 'rows', { min: 100, max: 10_000_000, integer: true }) ?? 5000;
   const seed = numberOption(v.seed as string | undefined, 'seed', { integer: true }) ?? 42;
   const progress = new Progress();
-  const table = generateLoans(rows, new Random(seed));
-  const options = demoAssessOptions(seed);
+  // Past applications (with the loan officers' decisions) to learn from, and new ones to assess.
+  const history = generateLoans(rows, new Random(seed));
+  const table = generateLoans(rows, new Random(seed + 1));
   await mkdir(dir, { recursive: true });
+  await writeTableCsv(history, join(dir, 'history.csv'));
   await writeTableCsv(table, join(dir, 'loans.csv'));
+  progress.update(0.1, 'training');
+  const model = fitGbdt(history, { label: 'approved', features: DEMO_FEATURES, task: 'binary', seed });
+  const modelPath = join(dir, 'model.onnx');
+  await writeFileAtomic(modelPath, toOnnx(model, { name: 'loan-approval-gbdt' }));
+  const options = demoAssessOptions(seed);
   const config = {
     data: 'loans.csv',
+    model: 'model.onnx',
     label: options.label,
-    pred: options.pred,
-    score: options.score,
     sensitive: options.sensitive!.map((s) => s.join(',')),
     reference: options.reference,
     cohorts: Object.fromEntries(options.cohorts!.map((c) => [c.name, c.expression])),
@@ -67,10 +78,12 @@ export async function runDemo(argv: string[]): Promise<number> {
     seed,
   };
   await writeFileAtomic(join(dir, 'candor.yaml'), `# candor assess --config ${join(dir, 'candor.yaml')}\n${YAML.stringify(config)}`);
-  const insights = assess(table, { ...options, onProgress: (f, s) => progress.update(f, s) });
+  // Assessed through the ONNX file, as a user's own model would be.
+  const scored = await scoreWithModel(table, { spec: modelPath }, options);
+  const insights = assess(scored.table, { ...scored.options, onProgress: (f, s) => progress.update(0.2 + 0.8 * f, s) });
   insights.source = { ...insights.source, file: join(dir, 'loans.csv'), rowsRead: rows };
   progress.done();
-  await writeAssessOutputs(dir, insights, table, options);
+  await writeAssessOutputs(dir, insights, scored.table, scored.options);
   if (v.json === true) {
     process.stdout.write(`${JSON.stringify(insights, null, 2)}\n`);
     return 0;
@@ -80,13 +93,17 @@ export async function runDemo(argv: string[]): Promise<number> {
   process.stdout.write(`${renderAssessText(insights, style)}\n\n`);
   process.stdout.write(
     [
-      style.bold('Planted in this data (see src/demo/loans.ts):'),
-      `  • the model guesses for ${LOAN_DEMO_FACTS.highErrorCohort.expression} — compare the cohort "${LOAN_DEMO_FACTS.highErrorCohort.name}" to overall accuracy`,
-      `  • women are approved less often than men who repay as often — selection rate by sex`,
+      style.bold('What happened:'),
+      `  A gradient-boosting model learned to approve loans from ${rows.toLocaleString('en-US')} past decisions (history.csv),`,
+      '  was saved as model.onnx, and was assessed through that file on new applicants (loans.csv)',
+      '  against whether they repaid. The past decisions carried problems the model inherited',
+      '  (see src/demo/loans.ts):',
+      `  • decisions for ${LOAN_DEMO_FACTS.highErrorCohort.expression} were coin flips — compare the cohort "${LOAN_DEMO_FACTS.highErrorCohort.name}" to overall accuracy`,
+      '  • women were approved less often than men who repay as often — selection rate by sex',
       `  • "${LOAN_DEMO_FACTS.smallGroup.value}" has ${LOAN_DEMO_FACTS.smallGroup.rows} rows — flagged as a small group`,
-      `  • income and employment_years have missing values`,
+      '  • income and employment_years have missing values',
       '',
-      `Wrote ${join(dir, 'loans.csv')}, candor.yaml, insights.json and report.html into ${dir}`,
+      `Wrote history.csv, loans.csv, model.onnx, candor.yaml, insights.json and report.html into ${dir}`,
       `Open the report:  ${join(dir, 'report.html')}`,
       `Re-run it:        candor assess --config ${join(dir, 'candor.yaml')}`,
     ].join('\n') + '\n',

@@ -15,6 +15,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runAssess, help: m.ASSESS_HELP };
     },
   },
+  train: {
+    summary: 'fit a built-in model (gradient boosting, logistic or linear regression) and write it as ONNX',
+    load: async () => {
+      const m = await import('./train.js');
+      return { run: m.runTrain, help: m.TRAIN_HELP };
+    },
+  },
   predict: {
     summary: 'score a data file with an ONNX, XGBoost or HTTP model and write the predictions',
     load: async () => {

@@ -18,3 +18,4 @@ export {
 export { fitTree, treeModel, type TreeModel, type TreeNode, type TreeOptions, type TreeStructure, type TreeCondition } from './tree.js';
 export { classTarget, binaryTarget, numericTarget, rowWeights, type ClassTarget } from './target.js';
 export { fitGbdt, MISSING_BIN, type GbdtOptions, type GbdtModel, type GbdtTree, type GbdtNode, type GbdtTask, type FeatureBins } from './gbdt.js';
+export { toOnnx, type ToOnnxOptions, type ExportableModel } from './to-onnx.js';

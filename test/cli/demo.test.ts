@@ -6,12 +6,13 @@ import { candor, tempDir } from '../helpers/cli.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-test('candor demo writes the data, config, insights and report, and finds every planted issue', () => {
+test('candor demo trains a model, assesses it through its ONNX file, and finds every planted issue', () => {
   const cwd = tempDir();
   const r = candor(['demo'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   const dir = join(cwd, 'candor-demo');
-  for (const f of ['loans.csv', 'candor.yaml', 'insights.json', 'report.html']) assert.ok(existsSync(join(dir, f)), `${f} written`);
+  for (const f of ['history.csv', 'loans.csv', 'model.onnx', 'candor.yaml', 'insights.json', 'report.html']) assert.ok(existsSync(join(dir, f)), `${f} written`);
+  assert.match(readFileSync(join(dir, 'candor.yaml'), 'utf8'), /model: model\.onnx/);
   assert.match(r.stdout, /report\.html/);
   const ins = JSON.parse(readFileSync(join(dir, 'insights.json'), 'utf8')) as Json;
 

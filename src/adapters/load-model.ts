@@ -10,6 +10,8 @@ export interface LoadModelOptions {
   features?: readonly string[];
   /** Columns never fed to such a model (label, ids, sensitive attributes). */
   exclude?: readonly string[];
+  /** ONNX only: a JSON file (or object) naming inputs, outputs and classes the model's metadata leaves open. */
+  mapping?: string;
   /** Task of an HTTP model whose metadata does not say. */
   task?: Model['task'];
 }
@@ -25,7 +27,7 @@ export async function loadModel(spec: string, options: LoadModelOptions = {}): P
   }
   if (/\.onnx$/i.test(spec)) {
     const { loadOnnxModel } = await import('./onnx.js');
-    return loadOnnxModel(spec, { features: options.features, exclude: options.exclude });
+    return loadOnnxModel(spec, { features: options.features, exclude: options.exclude, mapping: options.mapping });
   }
   if (/\.json$/i.test(spec)) {
     let text: string;

@@ -42,6 +42,7 @@ const SPECS: OptionSpecs = {
   model: { type: 'string', value: 'FILE|URL', help: 'score the rows on the fly with this model (.onnx, XGBoost .json, http(s)://) instead of --pred/--score' },
   features: { type: 'string', value: 'A,B,…', help: 'with --model: the columns fed to a model taking one feature tensor, in order' },
   exclude: { type: 'string', value: 'A,B,…', help: 'with --model: columns never fed to it (default: the label and label-like names)' },
+  mapping: { type: 'string', value: 'FILE.json', help: 'with an ONNX --model: input/output names and classes the model does not declare' },
   ...READ_SPECS,
   curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
@@ -158,7 +159,7 @@ export async function resolveAssessArgs(argv: string[]) {
     curves: typeof v.curves === 'boolean' ? v.curves : undefined,
   };
   const modelSpec = str('model') ?? config.model;
-  const model = modelSpec ? { spec: modelSpec, features: list(str('features') ?? config.features), exclude: list(str('exclude') ?? config.exclude) } : null;
+  const model = modelSpec ? { spec: modelSpec, features: list(str('features') ?? config.features), exclude: list(str('exclude') ?? config.exclude), mapping: str('mapping') } : null;
   if (options.pred === undefined && options.score === undefined && !model) throw await missingTargets(data, 'prediction');
   return { data, read, options, model, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
 }
@@ -190,12 +191,12 @@ function neededColumns(options: AssessOptions): string[] {
  * boolean `model_prediction` (the model predicts the positive class) and `model_score` (its
  * probability); otherwise the predicted label or value.
  */
-export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[] }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
+export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[]; mapping?: string }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
   const { loadModel } = await import('../adapters/load-model.js');
   const { LABEL_LIKE } = await import('./predict.js');
   const labelColumns = neededColumns({ label: options.label });
   const exclude = spec.exclude ?? [...new Set([...labelColumns, ...table.names().filter((n) => LABEL_LIKE.test(n))])];
-  const model = await loadModel(spec.spec, { features: spec.features, exclude });
+  const model = await loadModel(spec.spec, { features: spec.features, exclude, mapping: spec.mapping });
   const predictions = await cachedPredict(model, table);
   for (const name of ['model_prediction', 'model_score']) {
     if (table.has(name)) throw userError('column_exists', `the data already has a column ${JSON.stringify(name)}; rename it to assess with --model`);

@@ -11,6 +11,7 @@ const SPECS: OptionSpecs = {
   model: { type: 'string', value: 'FILE|URL', help: 'an .onnx file, an XGBoost .json model, or an http(s):// endpoint' },
   features: { type: 'string', value: 'A,B,…', help: 'columns fed to a model taking one feature tensor, in order' },
   exclude: { type: 'string', value: 'A,B,…', help: 'columns never fed to it (label, ids, sensitive attributes)' },
+  mapping: { type: 'string', value: 'FILE.json', help: 'ONNX: input/output names and classes the model does not declare (see the README)' },
   out: { type: 'string', value: 'FILE', help: 'write the rows with their predictions: .csv or .parquet' },
   ...READ_SPECS,
 };
@@ -38,7 +39,7 @@ export async function runPredict(argv: string[]): Promise<number> {
   const progress = new Progress();
   const { table } = await readTable(positionals[0], readOptionsFrom(v));
   const exclude = list(v.exclude as string | undefined) ?? table.names().filter((n) => LABEL_LIKE.test(n));
-  const model = await loadModel(spec, { features: list(v.features as string | undefined), exclude });
+  const model = await loadModel(spec, { features: list(v.features as string | undefined), exclude, mapping: typeof v.mapping === 'string' ? v.mapping : undefined });
   const started = Date.now();
   const predictions = await cachedPredict(model, table, { onProgress: (f) => progress.update(f, 'scoring') });
   progress.done();

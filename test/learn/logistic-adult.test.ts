@@ -4,33 +4,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rocAuc } from '../../src/index.js';
 import { fitLogistic } from '../../src/learn/index.js';
-import { readTable } from '../../src/node.js';
+import { adultSkip as skip, loadAdult } from '../helpers/adult.js';
 import { repoRoot } from './fixture.js';
 
-const datasets = path.join(repoRoot, '..', 'shared', 'datasets');
 const conformance = path.join(repoRoot, '..', 'shared', 'conformance', 'adult_fairlearn.json');
-const ADULT_COLUMNS = [
-  'age', 'workclass', 'fnlwgt', 'education', 'education-num', 'marital-status', 'occupation', 'relationship',
-  'race', 'sex', 'capital-gain', 'capital-loss', 'hours-per-week', 'native-country', 'income',
-];
 const NUMERIC = ['age', 'education-num', 'capital-gain', 'capital-loss', 'hours-per-week'];
 const CATEGORICAL = ['workclass', 'education', 'marital-status', 'occupation', 'relationship', 'race', 'sex', 'native-country'];
-const missing = ['adult.data', 'adult.test'].filter((f) => !existsSync(path.join(datasets, f)));
-const skip = missing.length > 0 ? `UCI Adult not found: ${missing.map((f) => path.join(datasets, f)).join(', ')}` : false;
 
 // Acceptance: the conformance model (StandardScaler + OneHotEncoder with 'Missing' + LogisticRegression(C=1)) on adult.test.
 test('fitLogistic on UCI Adult reaches ROC AUC >= 0.900 on adult.test and agrees with scikit-learn', { skip }, async () => {
-  const { table: train } = await readTable(path.join(datasets, 'adult.data'), { columns: ADULT_COLUMNS });
-  const { table: holdout } = await readTable(path.join(datasets, 'adult.test'), { columns: ADULT_COLUMNS, skipRows: 1 });
+  const { train, test: holdout, testLabels: y } = await loadAdult();
   const model = fitLogistic(train, { label: 'income', features: [...NUMERIC, ...CATEGORICAL] });
   assert.deepEqual(model.classes, ['<=50K', '>50K']);
   assert.ok(model.converged, `not converged after ${model.iterations} iterations`);
   const p = await model.predict(holdout);
   assert.ok(p.task === 'binary' && p.scores !== null);
-  const income = holdout.column('income');
-  assert.ok(income.type === 'categorical');
-  const y = new Uint8Array(holdout.rowCount);
-  for (let i = 0; i < y.length; i++) y[i] = income.dictionary[income.codes[i]] === '>50K.' ? 1 : 0;
   const auc = rocAuc(y, p.scores[1]).value!;
   assert.ok(auc >= 0.9, `ROC AUC ${auc} < 0.900`);
   if (existsSync(conformance)) {

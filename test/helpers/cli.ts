@@ -21,9 +21,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `candor` binary as a user would. */
+/**
+ * Runs the built `candor` binary as a user would; with CANDOR_SOURCE=1 in the environment, the CLI
+ * from source instead (no build needed while developing).
+ */
 export function candor(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'candor.js'), ...args], {
+  const entry = process.env.CANDOR_SOURCE ? ['--import', 'tsx', join(ROOT, 'scripts', 'dev.mjs')] : [join(ROOT, 'bin', 'candor.js')];
+  const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...options.env },

@@ -4,7 +4,7 @@ import { readTable } from '../adapters/io/index.js';
 import { assess } from '../assess/index.js';
 import { columnsOf, evaluateColumn, parseExpression } from '../cohort/index.js';
 import { userError } from '../errors/index.js';
-import { fitGbdt, fitLinear, fitLogistic, toOnnx } from '../learn/index.js';
+import { fitGbdt, fitLinear, fitLogistic, fitTree, toOnnx } from '../learn/index.js';
 import { metricLabel } from '../assess/index.js';
 import { cachedPredict, type Model, predictionColumns } from '../model/index.js';
 import { Random } from '../stats/index.js';
@@ -15,9 +15,13 @@ import { list, READ_SPECS, readOptionsFrom } from './read-options.js';
 import { formatTable, makeStyle } from './text-table.js';
 import { distinctValues } from '../assess/resolve.js';
 
+/** The decision tree's limits: deep enough to be useful, leaves big enough to generalise. */
+const TREE_MAX_DEPTH = 8;
+const TREE_MIN_SAMPLES_LEAF = 20;
+
 const SPECS: OptionSpecs = {
   label: { type: 'string', value: 'COL|EXPR', help: "the label column, or a boolean expression (\"income in ('>50K', '>50K.')\")" },
-  model: { type: 'string', value: 'gbdt|logistic|linear', help: 'the learner (default gbdt)' },
+  model: { type: 'string', value: 'gbdt|logistic|linear|tree', help: `the learner (default gbdt; tree: one CART tree, max depth ${TREE_MAX_DEPTH}, at least ${TREE_MIN_SAMPLES_LEAF} rows per leaf)` },
   features: { type: 'string', value: 'A,B,…', help: 'the feature columns (default: every column but the label, its inputs and --exclude)' },
   exclude: { type: 'string', value: 'A,B,…', help: 'columns never used as features (ids, leaks, sensitive attributes you keep out)' },
   test: { type: 'string', value: 'FILE', help: 'evaluate on this file (default: a seeded 20% of DATA held out)' },
@@ -28,10 +32,11 @@ const SPECS: OptionSpecs = {
   ...READ_SPECS,
 };
 
-export const TRAIN_HELP = `Usage: candor train DATA --label L [--model gbdt|logistic|linear] [--exclude A,B] [--test FILE] --out model.onnx
+export const TRAIN_HELP = `Usage: candor train DATA --label L [--model gbdt|logistic|linear|tree] [--exclude A,B] [--test FILE] --out model.onnx
 
-Fits a built-in model (histogram gradient boosting, L2 logistic regression or linear regression)
-on DATA, prints its metrics on held-out rows (or --test), and writes it as an ONNX file.
+Fits a built-in model (histogram gradient boosting, L2 logistic regression, linear regression or a
+CART decision tree of depth ≤ ${TREE_MAX_DEPTH} with ≥ ${TREE_MIN_SAMPLES_LEAF} rows per leaf) on DATA, prints its metrics on held-out
+rows (or --test), and writes it as an ONNX file.
 
 Options:
 ${formatOptions(SPECS)}
@@ -62,7 +67,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   const labelSpec = typeof v.label === 'string' ? v.label : undefined;
   if (!labelSpec) throw userError('missing_option', 'no label: pass --label COLUMN (or a condition such as "income = \'>50K\'")');
   const kind = typeof v.model === 'string' ? v.model : 'gbdt';
-  if (!['gbdt', 'logistic', 'linear'].includes(kind)) throw userError('invalid_option', `invalid --model ${kind} (expected gbdt, logistic or linear)`);
+  if (!['gbdt', 'logistic', 'linear', 'tree'].includes(kind)) throw userError('invalid_option', `invalid --model ${kind} (expected gbdt, logistic, linear or tree)`);
   const out = typeof v.out === 'string' ? v.out : undefined;
   if (!out || !/\.onnx$/i.test(out)) throw userError('missing_option', 'pass --out model.onnx: the model is written as ONNX');
   const seed = numberOption(v.seed as string | undefined, 'seed', { integer: true }) ?? 0;
@@ -108,7 +113,9 @@ export async function runTrain(argv: string[]): Promise<number> {
       ? fitGbdt(train, { label: LABEL, features, task, seed })
       : kind === 'logistic'
         ? fitLogistic(train, { label: LABEL, features })
-        : fitLinear(train, { label: LABEL, features });
+        : kind === 'tree'
+          ? fitTree(train, { label: LABEL, features, task: regression ? 'regression' : 'classification', maxDepth: TREE_MAX_DEPTH, minSamplesLeaf: TREE_MIN_SAMPLES_LEAF, seed })
+          : fitLinear(train, { label: LABEL, features });
   const seconds = (Date.now() - started) / 1000;
   progress.done();
   await writeFileAtomic(out, toOnnx(model, { name: kind }));

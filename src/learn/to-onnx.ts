@@ -4,6 +4,7 @@ import type { GbdtModel, GbdtTree } from './gbdt.js';
 import type { LinearModel } from './linear.js';
 import type { LogisticModel } from './logistic.js';
 import type { MultinomialModel } from './multinomial.js';
+import type { TreeModel } from './tree.js';
 import { encodeOnnxModel, ONNX_TYPE, type OnnxAttribute, type OnnxNode, type OnnxValueInfo } from './onnx-proto.js';
 
 /** Options of {@link toOnnx}. */
@@ -13,7 +14,7 @@ export interface ToOnnxOptions {
 }
 
 /** A built-in model {@link toOnnx} can export. */
-export type ExportableModel = LogisticModel | MultinomialModel | LinearModel | GbdtModel;
+export type ExportableModel = LogisticModel | MultinomialModel | LinearModel | GbdtModel | TreeModel;
 
 const ML = 'ai.onnx.ml';
 const OPSETS = { '': 13, [ML]: 3 } as const;
@@ -34,17 +35,28 @@ interface Builder {
 }
 
 /**
- * The design matrix of `design` computed in the graph from one input per column (`[N, 1]`, float
- * for numeric and boolean columns, string for categorical ones): Imputer + Scaler for numbers,
- * Imputer for booleans, LabelEncoder (missing → the missing category, unseen → zeros) + OneHotEncoder
- * for categories, then Concat. Returns the name of the float `[N, P]` tensor.
+ * The design matrix of `design` computed in the graph from one input per column (`[N, 1]`).
+ * Imputing designs (linear models): float inputs for numeric and boolean columns, Imputer + Scaler
+ * for numbers, Imputer for booleans, LabelEncoder (missing → the missing category, unseen → zeros)
+ * + OneHotEncoder for categories, then Concat. Designs that keep missing values (trees): double
+ * inputs passed through unchanged, so that raw-unit thresholds compare exactly as in
+ * `encodeDesign`, and one-hot columns that are NaN for a missing category, 0 for an unseen
+ * one. Returns the name of the `[N, P]` tensor (float, or double when keeping missing values).
  */
 function designNodes(design: Design, b: Builder): string {
-  if (design.missing !== 'impute') throw userError('unsupported_model', 'cannot export to ONNX: the design keeps missing values (missing: "keep"); only imputing designs are supported', {});
+  const keep = design.missing === 'keep';
   const pieces: string[] = [];
   design.columns.forEach((dc, k) => {
     const p = `design/${k}`;
     if (dc.kind === 'numeric' || dc.kind === 'boolean') {
+      if (keep) {
+        if (dc.kind === 'numeric' && (dc.center !== 0 || dc.scale !== 1 || dc.indicator)) {
+          throw userError('unsupported_model', `cannot export to ONNX: column ${JSON.stringify(dc.column)} is standardised or has a missing indicator in a design that keeps missing values`, { column: dc.column });
+        }
+        b.inputs.push({ name: dc.column, type: ONNX_TYPE.double, shape: ['N', 1] });
+        pieces.push(dc.column);
+        return;
+      }
       b.inputs.push({ name: dc.column, type: ONNX_TYPE.float, shape: ['N', 1] });
       b.nodes.push({ op: 'Imputer', domain: ML, inputs: [dc.column], outputs: [`${p}/imputed`], name: `${p}/impute`, attributes: { imputed_value_floats: floats([dc.mean]), replaced_value_float: float(NaN) } });
       if (dc.kind === 'numeric') {
@@ -75,7 +87,22 @@ function designNodes(design: Design, b: Builder): string {
     }
     b.nodes.push({ op: 'OneHotEncoder', domain: ML, inputs: [source], outputs: [`${p}/onehot3`], name: `${p}/onehot`, attributes: { cats_strings: strings(dc.categories), zeros: int(1) } });
     b.nodes.push({ op: 'Flatten', inputs: [`${p}/onehot3`], outputs: [`${p}/onehot`], name: `${p}/flatten`, attributes: { axis: int(1) } });
-    pieces.push(`${p}/onehot`);
+    if (!keep) {
+      pieces.push(`${p}/onehot`);
+      return;
+    }
+    b.nodes.push({ op: 'Cast', inputs: [`${p}/onehot`], outputs: [`${p}/onehot64`], name: `${p}/cast`, attributes: { to: int(ONNX_TYPE.double) } });
+    if (dc.categories.includes('')) {
+      // '' is a training category here, so it cannot also stand for a missing value.
+      pieces.push(`${p}/onehot64`);
+      return;
+    }
+    // A missing category ('') makes every one-hot column NaN, as encodeDesign does: add a [N, 1]
+    // column that is NaN for '' and 0 otherwise (unseen categories stay all zeros).
+    b.nodes.push({ op: 'LabelEncoder', domain: ML, inputs: [dc.column], outputs: [`${p}/nan`], name: `${p}/missing`, attributes: { keys_strings: strings(['']), values_floats: floats([NaN]), default_float: float(0) } });
+    b.nodes.push({ op: 'Cast', inputs: [`${p}/nan`], outputs: [`${p}/nan64`], name: `${p}/nan64`, attributes: { to: int(ONNX_TYPE.double) } });
+    b.nodes.push({ op: 'Add', inputs: [`${p}/onehot64`, `${p}/nan64`], outputs: [`${p}/kept`], name: `${p}/keep` });
+    pieces.push(`${p}/kept`);
   });
   if (pieces.length === 0) throw userError('unsupported_model', 'cannot export to ONNX: the model has no design columns', {});
   b.nodes.push({ op: 'Concat', inputs: pieces, outputs: ['features'], name: 'design/concat', attributes: { axis: int(1) } });
@@ -92,6 +119,7 @@ function classifierOutputs(classes: readonly string[]): OnnxValueInfo[] {
 const regressionOutput: OnnxValueInfo = { name: 'variable', type: ONNX_TYPE.float, shape: ['N', 1] };
 
 function linearGraph(model: LogisticModel | MultinomialModel | LinearModel, b: Builder): OnnxValueInfo[] {
+  if (model.design.missing !== 'impute') throw userError('unsupported_model', 'cannot export to ONNX: the design keeps missing values (missing: "keep"); only imputing designs are supported', {});
   const x = designNodes(model.design, b);
   if (model.task === 'regression') {
     const m = model as LinearModel;
@@ -299,6 +327,94 @@ function gbdtGraph(model: GbdtModel, b: Builder): OnnxValueInfo[] {
   return classifierOutputs(model.classes);
 }
 
+/**
+ * A CART tree over its design matrix (raw numbers, 0/1 one-hot columns, NaN for missing values):
+ * BRANCH_LEQ nodes on the design columns with `missingGoesLeft` as
+ * `nodes_missing_value_tracks_true`, and the leaf values as weights with no post-transform, so the
+ * outputs are the leaf's class probabilities or mean.
+ */
+function treeGraph(model: TreeModel, b: Builder): OnnxValueInfo[] {
+  const { tree } = model;
+  if (tree.task === 'classification' && tree.classes.length < 2) {
+    throw userError('unsupported_model', `cannot export to ONNX: a classification tree with ${tree.classes.length} class${tree.classes.length === 1 ? '' : 'es'} (expected 2 or more)`, {});
+  }
+  const x = designNodes(model.design, b);
+  const a: TreeAttributes = { treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [], leafTree: [], leafNode: [], leafTarget: [], leafWeight: [] };
+  const binary = tree.task === 'classification' && tree.classes.length === 2;
+  for (const nd of tree.nodes) {
+    const leaf = nd.feature < 0;
+    a.treeIds.push(0);
+    a.nodeIds.push(nd.id);
+    a.featureIds.push(leaf ? 0 : nd.feature);
+    a.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+    a.values.push(leaf ? 0 : nd.threshold);
+    a.trueIds.push(leaf ? 0 : nd.left);
+    a.falseIds.push(leaf ? 0 : nd.right);
+    a.missingTrue.push(!leaf && nd.missingGoesLeft ? 1 : 0);
+    if (!leaf) continue;
+    // Two classes: one weight, P(positive), on class 0. onnxruntime then reports [1 − p, p] and the
+    // positive label exactly when p > 0.5, as the tree's arg-max does (ties go to the first class);
+    // weights on both classes would make it pick the positive label whenever p > 0.
+    const weights = binary ? [nd.value[1]] : nd.value;
+    weights.forEach((w, k) => {
+      a.leafTree.push(0);
+      a.leafNode.push(nd.id);
+      a.leafTarget.push(k);
+      a.leafWeight.push(w);
+    });
+  }
+  const nodeAttributes: Record<string, OnnxAttribute> = {
+    nodes_treeids: ints(a.treeIds),
+    nodes_nodeids: ints(a.nodeIds),
+    nodes_featureids: ints(a.featureIds),
+    nodes_modes: strings(a.modes),
+    nodes_values_as_tensor: doubles(a.values),
+    nodes_truenodeids: ints(a.trueIds),
+    nodes_falsenodeids: ints(a.falseIds),
+    nodes_missing_value_tracks_true: ints(a.missingTrue),
+    post_transform: str('NONE'),
+  };
+  if (tree.task === 'regression') {
+    b.nodes.push({
+      op: 'TreeEnsembleRegressor',
+      domain: ML,
+      inputs: [x],
+      outputs: ['variable'],
+      name: 'tree',
+      attributes: {
+        ...nodeAttributes,
+        target_treeids: ints(a.leafTree),
+        target_nodeids: ints(a.leafNode),
+        target_ids: ints(a.leafTarget),
+        target_weights_as_tensor: doubles(a.leafWeight),
+        n_targets: int(1),
+        aggregate_function: str('SUM'),
+      },
+    });
+    return [regressionOutput];
+  }
+  b.nodes.push({
+    op: 'TreeEnsembleClassifier',
+    domain: ML,
+    inputs: [x],
+    outputs: ['label', 'probabilities'],
+    name: 'tree',
+    attributes: {
+      ...nodeAttributes,
+      class_treeids: ints(a.leafTree),
+      class_nodeids: ints(a.leafNode),
+      class_ids: ints(a.leafTarget),
+      class_weights_as_tensor: doubles(a.leafWeight),
+      classlabels_strings: strings(tree.classes),
+    },
+  });
+  return classifierOutputs(tree.classes);
+}
+
+function isTree(model: ExportableModel): model is TreeModel {
+  return 'tree' in model && 'design' in model && 'apply' in model;
+}
+
 function isGbdt(model: ExportableModel): model is GbdtModel {
   return 'trees' in model && 'bins' in model;
 }
@@ -306,13 +422,18 @@ function isGbdt(model: ExportableModel): model is GbdtModel {
 /**
  * Exports a built-in model as ONNX bytes (IR 8, opsets ai.onnx 13 and ai.onnx.ml 3), computed
  * without onnxruntime. The graph has one input per feature column named after it, `[N, 1]` (float
- * for numeric and boolean columns, double for a boosted ensemble's numeric columns, string for
- * categorical ones; missing values as NaN or `''`), the convention `loadOnnxModel` reads without
- * `features`. Linear models encode their design in the graph (Imputer, Scaler, OneHotEncoder,
- * Concat) before a LinearClassifier (outputs `label`, `probabilities` `[N, K]`; no ZipMap) or a
- * LinearRegressor (`variable` `[N, 1]`). Boosted trees read raw numbers and categories coded by a
- * LabelEncoder (missing and unseen → NaN), with category-set splits as BRANCH_EQ chains, in a
- * TreeEnsembleClassifier (LOGISTIC for binary, SOFTMAX for multiclass) or TreeEnsembleRegressor.
+ * for numeric and boolean columns, double for a boosted ensemble's numeric columns and for a
+ * decision tree's numeric and boolean ones, string for categorical ones; missing values as NaN or
+ * `''`), the convention `loadOnnxModel` reads without `features`. Linear models encode their design
+ * in the graph (Imputer, Scaler, OneHotEncoder, Concat) before a LinearClassifier (outputs `label`,
+ * `probabilities` `[N, K]`; no ZipMap) or a LinearRegressor (`variable` `[N, 1]`). Boosted trees
+ * read raw numbers and categories coded by a LabelEncoder (missing and unseen → NaN), with
+ * category-set splits as BRANCH_EQ chains, in a TreeEnsembleClassifier (LOGISTIC for binary,
+ * SOFTMAX for multiclass) or TreeEnsembleRegressor. A decision tree encodes its design in the graph
+ * as it was fitted (raw numbers, 0/1 one-hot columns, missing values kept as NaN, unseen categories
+ * as zeros), routes missing values by `missingGoesLeft`, and outputs its leaf's class probabilities
+ * from a TreeEnsembleClassifier with no post-transform, or its leaf value from a
+ * TreeEnsembleRegressor.
  * Scores are float32, so they match the model's `predict` to about 1e-6.
  * @example
  * const model = fitGbdt(train, { label: 'income' });
@@ -324,7 +445,8 @@ export function toOnnx(model: ExportableModel, options: ToOnnxOptions = {}): Uin
   const b: Builder = { nodes: [], inputs: [] };
   let outputs: OnnxValueInfo[];
   if (isGbdt(model)) outputs = gbdtGraph(model, b);
+  else if (isTree(model)) outputs = treeGraph(model, b);
   else if ('design' in model && 'coefficients' in model) outputs = linearGraph(model, b);
-  else throw userError('unsupported_model', `cannot export model ${JSON.stringify((model as { name?: string }).name)} to ONNX (expected a logistic, multinomial, linear or gbdt model)`, {});
+  else throw userError('unsupported_model', `cannot export model ${JSON.stringify((model as { name?: string }).name)} to ONNX (expected a logistic, multinomial, linear, gbdt or tree model)`, {});
   return encodeOnnxModel({ name, nodes: b.nodes, inputs: b.inputs, outputs, opsets: OPSETS, producer: 'candor' });
 }

@@ -51,3 +51,26 @@ test('linear regression on a numeric label, and clear errors for impossible requ
   assert.equal(noOut.code, 2);
   assert.match(noOut.stderr, /--out model\.onnx/);
 });
+
+test('candor train --model tree fits a depth-limited decision tree whose ONNX file assess reads with the same AUC', async () => {
+  const help = candor(['train', '--help']);
+  assert.match(help.stdout, /max depth 8, at least 20 rows per leaf/);
+  const model = join(dir, 'tree.onnx');
+  const r = candor(['train', history, '--label', 'repaid', '--model', 'tree', '--exclude', FEATURES_OUT, '--test', fresh, '--out', model]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Trained tree \(binary\) on 3,000 rows, 9 features/);
+  const auc = Number(/ROC AUC\s+([0-9.]+)/.exec(r.stdout)![1]);
+  assert.ok(auc > 0.6 && auc < 1, `held-out AUC ${auc}`);
+  const loaded = await loadOnnxModel(model);
+  assert.deepEqual(loaded.inputs.map((i) => i.name).sort(), ['age', 'credit_score', 'debt_ratio', 'employment_years', 'ethnicity', 'income', 'loan_amount', 'region', 'sex']);
+  await loaded.release();
+  const a = candor(['assess', fresh, '--label', 'repaid', '--model', model, '--bootstrap', '0', '--json']);
+  assert.equal(a.code, 0, a.stderr);
+  assert.ok(Math.abs(JSON.parse(a.stdout).overall.roc_auc - auc) < 5e-5, 'assess through the ONNX file sees the same AUC as train reported');
+  const reg = candor(['train', history, '--label', 'income', '--model', 'tree', '--exclude', FEATURES_OUT, '--out', join(dir, 'tree-reg.onnx')]);
+  assert.equal(reg.code, 0, reg.stderr);
+  assert.match(reg.stdout, /Trained tree \(regression\)/);
+  const bad = candor(['train', history, '--label', 'repaid', '--model', 'forest', '--out', join(dir, 'x.onnx')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected gbdt, logistic, linear or tree/);
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Table, type Model, type Predictions } from '../../src/index.js';
-import { fitGbdt, fitLinear, fitLogistic, fitMultinomial, toOnnx, type GbdtModel } from '../../src/learn/index.js';
+import { fitGbdt, fitLinear, fitLogistic, fitMultinomial, fitTree, toOnnx, type GbdtModel, type TreeModel } from '../../src/learn/index.js';
 import { loadOnnxModel } from '../../src/adapters/onnx.js';
 import { readTable } from '../../src/node.js';
 import { gaussian } from './fixture.js';
@@ -181,6 +181,57 @@ test('toOnnx keeps a binary GBDT on raw scores when every leaf weight is positiv
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Splits on one-hot columns, and splits sending missing values left and right. */
+function treeShape(model: TreeModel): { oneHot: number; missingLeft: number; missingRight: number } {
+  const splits = model.tree.nodes.filter((nd) => nd.feature >= 0);
+  return {
+    oneHot: splits.filter((nd) => nd.featureName!.startsWith('cat__')).length,
+    missingLeft: splits.filter((nd) => nd.missingGoesLeft).length,
+    missingRight: splits.filter((nd) => !nd.missingGoesLeft).length,
+  };
+}
+
+test('toOnnx round-trips a binary decision tree (raw thresholds, one-hot splits, missing values routed both ways, unseen categories)', async () => {
+  const model = fitTree(train, { label: 'yes', features: FEATURES, maxDepth: 8, minSamplesLeaf: 3 });
+  const shape = treeShape(model);
+  assert.ok(shape.oneHot > 0, 'the tree splits on a category');
+  assert.ok(shape.missingLeft > 0 && shape.missingRight > 0, 'missing values go left at some splits and right at others');
+  assert.ok(model.tree.nodes.some((nd) => nd.feature >= 0 && nd.featureName === 'num__x1' && nd.threshold !== Math.fround(nd.threshold)), 'a threshold float32 cannot hold');
+  await roundTrip(model, [train, holdout, oddTable()]);
+});
+
+test('toOnnx round-trips a multiclass decision tree', async () => {
+  const model = fitTree(train, { label: 'species', features: FEATURES, maxDepth: 6, minSamplesLeaf: 2 });
+  assert.equal(model.task, 'multiclass');
+  assert.ok(treeShape(model).oneHot > 0);
+  await roundTrip(model, [train, holdout, oddTable()]);
+});
+
+test('toOnnx round-trips a regression tree', async () => {
+  const model = fitTree(train, { label: 'price', features: FEATURES, maxDepth: 8, minSamplesLeaf: 3 });
+  assert.equal(model.task, 'regression');
+  const shape = treeShape(model);
+  assert.ok(shape.oneHot > 0 && shape.missingLeft > 0 && shape.missingRight > 0);
+  await roundTrip(model, [train, holdout, oddTable()]);
+});
+
+test('toOnnx round-trips a weighted best-first tree', async () => {
+  const weight = Float64Array.from({ length: train.rowCount }, (_, i) => 1 + (i % 5));
+  const model = fitTree(train, { label: 'yes', features: FEATURES, weight, maxLeafNodes: 12 });
+  await roundTrip(model, [holdout, oddTable()]);
+});
+
+test('toOnnx exports a one-leaf tree on one row and a row with every value missing', async () => {
+  const model = fitTree(train, { label: 'yes', features: FEATURES, maxDepth: 0 });
+  assert.equal(model.tree.nodes.length, 1);
+  // An all-missing column has no type of its own: the categorical one is built as such for the adapter.
+  const missingColor = { type: 'categorical', name: 'color', codes: Int32Array.from([-1, -1]), dictionary: [] } as const;
+  const allMissing = Table.from({ x1: [null, null], x2: [NaN, NaN], flag: [null, null] }).withColumn(missingColor);
+  await roundTrip(model, [train.take([3]), allMissing]);
+  const deep = fitTree(train, { label: 'species', features: FEATURES, maxDepth: 4 });
+  await roundTrip(deep, [train.take([3]), allMissing, Table.from({ x1: [NaN, NaN], x2: [NaN, NaN], flag: [null, null], color: ['x', 'red'] })]);
 });
 
 test('toOnnx writes the graph name it is given and rejects an empty one', () => {

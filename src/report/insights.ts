@@ -107,6 +107,92 @@ export const Curves = z.object({
 });
 export type Curves = z.infer<typeof Curves>;
 
+/** One node of the error tree: a cohort (its expression selects exactly its rows) with its error. */
+export const ErrorTreeNode = z.object({
+  id: z.number(),
+  /** The parent's id, or null for the root. */
+  parent: z.number().nullable(),
+  depth: z.number(),
+  /** Children ids `[left, right]`, or null for a leaf. */
+  children: z.tuple([z.number(), z.number()]).nullable(),
+  /** The column the node splits on (null for a leaf). */
+  split: z.string().nullable(),
+  /** A cohort expression over the raw columns selecting exactly the node's rows (`true` for the root). */
+  expression: z.string(),
+  /** Rows analysed in the node (sum of weights when weighted). */
+  rows: z.number(),
+  /** Misclassified rows (classification) or the sum of absolute errors (regression). */
+  errors: z.number(),
+  /** errors / rows: the misclassification rate, or the mean absolute error; null for an empty node. */
+  errorRate: z.number().nullable(),
+  /** Share of all errors that fall in the node; null when there are none. */
+  coverage: z.number().nullable(),
+  /** Count-based metrics of the node (accuracy, precision… or mae, rmse…). */
+  metrics: MetricValues,
+});
+export type ErrorTreeNode = z.infer<typeof ErrorTreeNode>;
+
+export const ErrorTree = z.object({
+  task: z.enum(['binary', 'multiclass', 'regression']),
+  features: z.array(z.string()),
+  maxDepth: z.number(),
+  maxLeaves: z.number(),
+  minLeafRows: z.number(),
+  where: z.string().optional(),
+  /** Nodes in id order, root first. */
+  nodes: z.array(ErrorTreeNode),
+  warnings: z.array(Warning),
+});
+export type ErrorTree = z.infer<typeof ErrorTree>;
+
+/** A cohort with its error: a heat-map cell or a ranked worst cohort. */
+export const ErrorCell = z.object({
+  expression: z.string(),
+  rows: z.number(),
+  errors: z.number(),
+  errorRate: z.number().nullable(),
+});
+
+export const ErrorHeatMap = z.object({
+  features: z.array(z.string()),
+  binning: z.enum(['equal', 'quantile']),
+  /** One axis per feature: its bins in order, each with a label and the expression selecting it. */
+  axes: z.array(z.object({ feature: z.string(), bins: z.array(z.object({ label: z.string(), expression: z.string() })) })),
+  /** Cells with at least one row: `index` gives the bin on each axis. */
+  cells: z.array(ErrorCell.extend({ index: z.array(z.number()) })),
+  warnings: z.array(Warning),
+});
+export type ErrorHeatMap = z.infer<typeof ErrorHeatMap>;
+
+export const WorstCohort = ErrorCell.extend({
+  /** Where the cohort comes from: an error-tree node, a one-feature slice or a two-feature slice. */
+  source: z.enum(['tree', 'slice', 'pair']),
+  /** Confidence interval of the error rate. */
+  ci: Interval.nullable(),
+  /** errorRate / the overall error rate. */
+  lift: z.number().nullable(),
+});
+export type WorstCohort = z.infer<typeof WorstCohort>;
+
+export const WorstCohorts = z.object({
+  overallErrorRate: z.number().nullable(),
+  minRows: z.number(),
+  /** `bootstrap` (seeded, percentile) or `wilson` intervals. */
+  interval: z.object({ method: z.enum(['bootstrap', 'wilson']), confidence: z.number(), resamples: z.number().optional(), seed: z.number().optional() }),
+  /** Candidate cohorts considered (after removing duplicates with identical rows). */
+  candidates: z.number(),
+  cohorts: z.array(WorstCohort),
+});
+export type WorstCohorts = z.infer<typeof WorstCohorts>;
+
+/** Error analysis: the error tree, an optional heat map and the worst cohorts. */
+export const ErrorAnalysis = z.object({
+  tree: ErrorTree,
+  heatmap: ErrorHeatMap.optional(),
+  worstCohorts: WorstCohorts.optional(),
+});
+export type ErrorAnalysis = z.infer<typeof ErrorAnalysis>;
+
 export const Insights = z.object({
   schemaVersion: z.literal(INSIGHTS_SCHEMA_VERSION),
   generator: z.object({ name: z.string(), version: z.string() }).optional(),
@@ -137,5 +223,7 @@ export const Insights = z.object({
     })
     .optional(),
   warnings: z.array(Warning).optional(),
+  /** Error analysis (`candor errors`, `assess --errors`). */
+  errorAnalysis: ErrorAnalysis.optional(),
 });
 export type Insights = z.infer<typeof Insights>;

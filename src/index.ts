@@ -8,3 +8,4 @@ export * from './assess/index.js';
 export * from './report/index.js';
 export * from './model/index.js';
 export * from './learn/index.js';
+export * from './compare/index.js';

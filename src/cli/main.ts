@@ -29,6 +29,20 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runPredict, help: m.PREDICT_HELP };
     },
   },
+  compare: {
+    summary: 'models side by side per cohort and group, with paired intervals and backward compatibility',
+    load: async () => {
+      const m = await import('./compare.js');
+      return { run: m.runCompare, help: m.COMPARE_HELP };
+    },
+  },
+  gate: {
+    summary: 'check a release against value and change thresholds; exit 1 when any fails',
+    load: async () => {
+      const m = await import('./gate.js');
+      return { run: m.runGate, help: m.GATE_HELP };
+    },
+  },
   demo: {
     summary: 'generate a synthetic loan dataset with planted issues and assess it',
     load: async () => {

@@ -1,0 +1,10 @@
+export { compareModels, markOf } from './compare.js';
+export type { CompareModel, CompareOptions } from './options.js';
+export type { Comparison, CohortComparison, Compatibility, DisparityComparison, GroupComparison, Mark, MetricDelta, NewErrors, ScopeComparison } from './result.js';
+export { comparisonDocument } from './result.js';
+export { compatibilityOf, newErrorsMask, type CompatibilityCounts } from './compatibility.js';
+export { jointCounts, confusionFromJoint } from './joint-counts.js';
+export { pairedBootstrap } from './paired-bootstrap.js';
+export { Gate, GateFile, parseGates, parseBound, satisfies, type Bound, type BoundText, type Op } from './gates.js';
+export { evaluateGates, type CheckResult, type GateResult } from './evaluate-gates.js';
+export { ComparisonDocument, MetricDeltaSchema } from './schema.js';

@@ -1,0 +1,37 @@
+import type { Cohort } from '../cohort/index.js';
+
+/** One model being compared: a name and where its predictions are. */
+export interface CompareModel {
+  /** The model's name in the output (`v1`, `candidate`). */
+  name: string;
+  /** The predicted label: a column name or a boolean expression (`y_score >= 0.3`). */
+  pred: string;
+  /** A score column, for the score metrics (ROC AUC…; their deltas carry no interval). */
+  score?: string;
+}
+
+/** Options of {@link compareModels}. */
+export interface CompareOptions {
+  /** The label: a column name, or a boolean expression in the cohort language. */
+  label: string;
+  /** The models, at least one; names must be unique. */
+  models: CompareModel[];
+  /** The model every other one is compared with. Defaults to the first. */
+  baseline?: string;
+  /** The label value that counts as positive. Defaults as in `assess`. */
+  positive?: string;
+  /** Sensitive groupings, as in `assess` (`[['race'], ['race', 'sex']]`). Defaults to none. */
+  sensitive?: string[][];
+  /** Named cohorts compared alongside the overall rows. Defaults to none. */
+  cohorts?: Cohort[];
+  /** Only rows where this expression is true are compared. */
+  where?: string;
+  /** Paired bootstrap resamples for the intervals of the differences; 0 = no intervals (and no marks). Defaults to 1000. */
+  bootstrap?: number;
+  /** Seed of the bootstrap. Defaults to 0. */
+  seed?: number;
+  /** Confidence level of the intervals. Defaults to 0.95. */
+  confidence?: number;
+  /** A sensitive column with more distinct values is refused. Defaults to 1000. */
+  maxGroups?: number;
+}

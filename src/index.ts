@@ -9,3 +9,4 @@ export * from './report/index.js';
 export * from './model/index.js';
 export * from './learn/index.js';
 export * from './compare/index.js';
+export * from './error-analysis/index.js';

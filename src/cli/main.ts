@@ -29,6 +29,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runPredict, help: m.PREDICT_HELP };
     },
   },
+  errors: {
+    summary: 'find the cohorts where the model fails: error tree, heat map, worst cohorts',
+    load: async () => {
+      const m = await import('./errors.js');
+      return { run: m.runErrors, help: m.ERRORS_HELP };
+    },
+  },
   compare: {
     summary: 'models side by side per cohort and group, with paired intervals and backward compatibility',
     load: async () => {

@@ -48,14 +48,10 @@ export interface GrowContext {
   /** Row order, partitioned in place by the splits: leaf rows are a contiguous range. */
   readonly rows: Uint32Array;
   readonly scratch: Uint32Array;
-  /** Gradient and hessian of the node's rows in row order, interleaved. */
-  readonly ordGH: Float64Array;
   /** Rows per bin at the root: the same every iteration, so counted once. */
   readonly rootCounts: Float64Array;
   readonly pool: Float64Array[];
   readonly lut: Uint8Array;
-  /** Three more histograms that share the rows of a build, all zero between builds. */
-  readonly aux: Float64Array;
   /** Every weight is 1: a node's weight is its count. */
   readonly unitWeights: boolean;
 }
@@ -81,6 +77,14 @@ interface Leaf {
   split: Split | null;
 }
 
+/** A split whose children are both final leaves, left unpartitioned: its rows are `rows[start, end)` of the parent `node`. */
+interface Final {
+  node: number;
+  start: number;
+  end: number;
+  split: Split;
+}
+
 /** Allocates the per-fit buffers. */
 export function growContext(
   bins: Uint8Array,
@@ -100,25 +104,21 @@ export function growContext(
     ...params,
     rows: new Uint32Array(n),
     scratch: new Uint32Array(n),
-    ordGH: new Float64Array(2 * n),
     rootCounts: rootCounts(bins, n, featureBins.length),
     pool: [],
     lut: new Uint8Array(256),
-    aux: new Float64Array(3 * featureBins.length * STRIDE),
     unitWeights: weights.every((v) => v === 1),
   };
 }
 
 /**
- * Sums gradients, hessians and counts per bin of every feature over `rows[start, end)`. The hot loop:
- * gradients and hessians are first gathered, interleaved, into row order so each feature's pass
- * reads them contiguously. Rows go in turn to `hist` and three copies in `aux` (kept all zero
- * between calls), which quarters the chains of dependent read-add-writes when neighbouring rows
- * share a bin (capital-gain is 0 in 92% of Adult's rows).
+ * Sums gradients, hessians and counts per bin of every feature over `rows[start, end)`, from separate
+ * gradient and hessian arrays. `_aux` and `_gh` are no longer used (the loop needs no scratch); the
+ * signature is kept. See {@link histogramOf}.
  */
 export function buildHistogram(
   hist: Float64Array,
-  aux: Float64Array,
+  _aux: Float64Array,
   bins: Uint8Array,
   n: number,
   nFeatures: number,
@@ -127,68 +127,69 @@ export function buildHistogram(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
-  gh: Float64Array,
+  _gh: Float64Array,
   featureBins: Int32Array,
 ): void {
-  clear(hist, featureBins);
-  const m = end - start;
-  for (let i = 0; i < m; i++) {
-    const r = rows[start + i];
-    gh[2 * i] = grad[r];
-    gh[2 * i + 1] = hess[r];
+  const pairs = new Float64Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    pairs[2 * r] = grad[r];
+    pairs[2 * r + 1] = hess[r];
   }
-  const size = nFeatures * STRIDE;
-  const o2 = size;
-  const o3 = 2 * size;
-  for (let f = 0; f < nFeatures; f++) {
-    const base = f * n;
-    const off = f * STRIDE;
-    let i = 0;
-    for (; i + 3 < m; i += 4) {
-      const k = off + bins[base + rows[start + i]] * 3;
-      const k1 = off + bins[base + rows[start + i + 1]] * 3;
-      const k2 = o2 + off + bins[base + rows[start + i + 2]] * 3;
-      const k3 = o3 + off + bins[base + rows[start + i + 3]] * 3;
-      hist[k] += gh[2 * i];
-      hist[k + 1] += gh[2 * i + 1];
-      hist[k + 2] += 1;
-      aux[k1] += gh[2 * i + 2];
-      aux[k1 + 1] += gh[2 * i + 3];
-      aux[k1 + 2] += 1;
-      aux[k2] += gh[2 * i + 4];
-      aux[k2 + 1] += gh[2 * i + 5];
-      aux[k2 + 2] += 1;
-      aux[k3] += gh[2 * i + 6];
-      aux[k3 + 1] += gh[2 * i + 7];
-      aux[k3 + 2] += 1;
-    }
-    for (; i < m; i++) {
-      const k = off + bins[base + rows[start + i]] * 3;
-      hist[k] += gh[2 * i];
-      hist[k + 1] += gh[2 * i + 1];
-      hist[k + 2] += 1;
-    }
-  }
-  drain(hist, aux, featureBins);
+  histogramOf(hist, bins, n, nFeatures, rows, start, end, pairs, featureBins);
 }
 
-/** Adds the copies in `aux` (three of them, see {@link buildRootHistogram}) into `hist` and zeroes them, over the slots in use. */
-function drain(hist: Float64Array, aux: Float64Array, featureBins: Int32Array): void {
-  const size = featureBins.length * STRIDE;
-  for (let f = 0; f < featureBins.length; f++) {
-    const off = f * STRIDE;
-    const end = off + featureBins[f] * 3;
-    for (let i = off; i < end; i++) {
-      hist[i] += aux[i] + aux[size + i] + aux[2 * size + i];
-      aux[i] = 0;
-      aux[size + i] = 0;
-      aux[2 * size + i] = 0;
+/**
+ * Sums gradients, hessians and counts per bin of every feature over `rows[start, end)`. The hot loop,
+ * row by row: a row's gradient/hessian pair (`gh`, interleaved by row) is read once and added to each
+ * feature's bin. Neighbouring writes go to different features, so they form no chain of dependent
+ * read-add-writes even when many rows share a bin (capital-gain is 0 in 92% of Adult's rows); four rows
+ * per step keep more of them in flight. Rows within a node are in ascending order, so the feature
+ * columns are read forwards.
+ */
+function histogramOf(hist: Float64Array, bins: Uint8Array, n: number, nFeatures: number, rows: Uint32Array, start: number, end: number, gh: Float64Array, featureBins: Int32Array): void {
+  clear(hist, featureBins);
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const r = rows[i];
+    const r1 = rows[i + 1];
+    const r2 = rows[i + 2];
+    const r3 = rows[i + 3];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const g1 = gh[2 * r1];
+    const h1 = gh[2 * r1 + 1];
+    const g2 = gh[2 * r2];
+    const h2 = gh[2 * r2 + 1];
+    const g3 = gh[2 * r3];
+    const h3 = gh[2 * r3 + 1];
+    for (let f = 0, base = 0, off = 0; f < nFeatures; f++, base += n, off += STRIDE) {
+      const k = off + bins[base + r] * 3;
+      hist[k] += g;
+      hist[k + 1] += h;
+      hist[k + 2] += 1;
+      const k1 = off + bins[base + r1] * 3;
+      hist[k1] += g1;
+      hist[k1 + 1] += h1;
+      hist[k1 + 2] += 1;
+      const k2 = off + bins[base + r2] * 3;
+      hist[k2] += g2;
+      hist[k2 + 1] += h2;
+      hist[k2 + 2] += 1;
+      const k3 = off + bins[base + r3] * 3;
+      hist[k3] += g3;
+      hist[k3 + 1] += h3;
+      hist[k3 + 2] += 1;
     }
-    for (let i = off + MISSING_BIN * 3; i < off + STRIDE; i++) {
-      hist[i] += aux[i] + aux[size + i] + aux[2 * size + i];
-      aux[i] = 0;
-      aux[size + i] = 0;
-      aux[2 * size + i] = 0;
+  }
+  for (; i < end; i++) {
+    const r = rows[i];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    for (let f = 0, base = 0, off = 0; f < nFeatures; f++, base += n, off += STRIDE) {
+      const k = off + bins[base + r] * 3;
+      hist[k] += g;
+      hist[k + 1] += h;
+      hist[k + 2] += 1;
     }
   }
 }
@@ -204,47 +205,43 @@ function rootCounts(bins: Uint8Array, n: number, nFeatures: number): Float64Arra
   return counts;
 }
 
-/** The root's histogram: every row, no indirection; counts copied from `counts`; four copies as in {@link buildHistogram}. */
-function buildRootHistogram(
-  hist: Float64Array,
-  aux: Float64Array,
-  bins: Uint8Array,
-  n: number,
-  nFeatures: number,
-  grad: Float64Array,
-  hess: Float64Array,
-  counts: Float64Array,
-  featureBins: Int32Array,
-): void {
+/** The root's histogram: every row, no indirection; counts copied from `counts`; four rows at a time, row by row as in {@link histogramOf}. */
+function buildRootHistogram(hist: Float64Array, bins: Uint8Array, n: number, nFeatures: number, gh: Float64Array, counts: Float64Array): void {
   hist.set(counts);
-  const size = nFeatures * STRIDE;
-  const o2 = size;
-  const o3 = 2 * size;
-  for (let f = 0; f < nFeatures; f++) {
-    const base = f * n;
-    const off = f * STRIDE;
-    let r = 0;
-    for (; r + 3 < n; r += 4) {
-      const k = off + bins[base + r] * 3;
-      const k1 = off + bins[base + r + 1] * 3;
-      const k2 = o2 + off + bins[base + r + 2] * 3;
-      const k3 = o3 + off + bins[base + r + 3] * 3;
-      hist[k] += grad[r];
-      hist[k + 1] += hess[r];
-      aux[k1] += grad[r + 1];
-      aux[k1 + 1] += hess[r + 1];
-      aux[k2] += grad[r + 2];
-      aux[k2 + 1] += hess[r + 2];
-      aux[k3] += grad[r + 3];
-      aux[k3 + 1] += hess[r + 3];
-    }
-    for (; r < n; r++) {
-      const k = off + bins[base + r] * 3;
-      hist[k] += grad[r];
-      hist[k + 1] += hess[r];
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const g1 = gh[2 * r + 2];
+    const h1 = gh[2 * r + 3];
+    const g2 = gh[2 * r + 4];
+    const h2 = gh[2 * r + 5];
+    const g3 = gh[2 * r + 6];
+    const h3 = gh[2 * r + 7];
+    for (let f = 0, base = r, off = 0; f < nFeatures; f++, base += n, off += STRIDE) {
+      const k = off + bins[base] * 3;
+      hist[k] += g;
+      hist[k + 1] += h;
+      const k1 = off + bins[base + 1] * 3;
+      hist[k1] += g1;
+      hist[k1 + 1] += h1;
+      const k2 = off + bins[base + 2] * 3;
+      hist[k2] += g2;
+      hist[k2 + 1] += h2;
+      const k3 = off + bins[base + 3] * 3;
+      hist[k3] += g3;
+      hist[k3 + 1] += h3;
     }
   }
-  drain(hist, aux, featureBins);
+  for (; r < n; r++) {
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    for (let f = 0, base = r, off = 0; f < nFeatures; f++, base += n, off += STRIDE) {
+      const k = off + bins[base] * 3;
+      hist[k] += g;
+      hist[k + 1] += h;
+    }
+  }
 }
 
 // Only the slots of bins a feature has (and its missing bin) are touched: most features use few of the 256.
@@ -405,11 +402,15 @@ function takeHist(ctx: GrowContext): Float64Array {
 function partition(ctx: GrowContext, start: number, end: number, split: Split): number {
   const { rows, scratch, bins, lut } = ctx;
   const base = split.feature * ctx.n;
-  // One byte per bin (missing included) says "left", so the loop is branch-free for every split kind.
+  setLut(lut, split);
+  return partitionRows(rows, scratch, bins, base, lut, start, end);
+}
+
+/** One byte per bin (missing included) says "left", so loops over rows are branch-free for every split kind. */
+function setLut(lut: Uint8Array, split: Split): void {
   for (let b = 0; b < 256; b++) {
     lut[b] = b === MISSING_BIN ? (split.missingLeft ? 1 : 0) : split.catBits !== null ? (split.catBits[b >>> 5] >>> (b & 31)) & 1 : b <= split.bin ? 1 : 0;
   }
-  return partitionRows(rows, scratch, bins, base, lut, start, end);
 }
 
 function partitionRows(rows: Uint32Array, scratch: Uint32Array, bins: Uint8Array, base: number, lut: Uint8Array, start: number, end: number): number {
@@ -435,18 +436,19 @@ function sumWeights(w: Float64Array | null, rows: Uint32Array, start: number, en
 }
 
 /**
- * Grows one tree best-first (the leaf with the largest gain is split next) on `grad`/`hess`, and adds
+ * Grows one tree best-first (the leaf with the largest gain is split next) on the gradient/hessian
+ * pairs `gh` (by row, interleaved), and adds
  * each training row's leaf value to `raw[rawOffset + row]`. Node values are already scaled by the
  * learning rate.
  */
-export function growTree(ctx: GrowContext, grad: Float64Array, hess: Float64Array, raw: Float64Array, rawOffset: number): BinNode[] {
-  const { rows, n, nFeatures, maxLeafNodes, maxDepth, minSamplesLeaf, l2, learningRate } = ctx;
+export function growTree(ctx: GrowContext, gh: Float64Array, raw: Float64Array, rawOffset: number): BinNode[] {
+  const { rows, n, nFeatures, maxLeafNodes, maxDepth, minSamplesLeaf, l2, learningRate, lut, bins } = ctx;
   for (let i = 0; i < n; i++) rows[i] = i;
   let G = 0;
   let H = 0;
   for (let i = 0; i < n; i++) {
-    G += grad[i];
-    H += hess[i];
+    G += gh[2 * i];
+    H += gh[2 * i + 1];
   }
   const nodes: BinNode[] = [];
   const wts = ctx.unitWeights ? null : ctx.weights;
@@ -458,10 +460,11 @@ export function growTree(ctx: GrowContext, grad: Float64Array, hess: Float64Arra
   const canSplit = (depth: number, count: number) => depth < maxDepth && count >= 2 * minSamplesLeaf;
   const open: Leaf[] = [];
   const leaves: Leaf[] = [];
+  const finals: Final[] = [];
   const rootLeaf: Leaf = { node: root, start: 0, end: n, g: G, h: H, hist: null, split: null };
   if (canSplit(0, n) && maxLeafNodes > 1) {
     const hist = takeHist(ctx);
-    buildRootHistogram(hist, ctx.aux, ctx.bins, n, nFeatures, grad, hess, ctx.rootCounts, ctx.featureBins);
+    buildRootHistogram(hist, ctx.bins, n, nFeatures, gh, ctx.rootCounts);
     rootLeaf.hist = hist;
     rootLeaf.split = findSplit(ctx, hist, G, H, n);
   }
@@ -478,16 +481,21 @@ export function growTree(ctx: GrowContext, grad: Float64Array, hess: Float64Arra
     open.splice(bi, 1);
     const split = leaf.split!;
     const parent = nodes[leaf.node];
-    const mid = partition(ctx, leaf.start, leaf.end, split);
     const depth = parent.depth + 1;
-    const lC = mid - leaf.start;
-    const rC = leaf.end - mid;
+    leafCount++;
+    // Children that can split no further need no partition: their rows get their values by one pass over the parent's range.
+    const lC0 = split.lC;
+    const rC0 = leaf.end - leaf.start - lC0;
+    const final = !((canSplit(depth, lC0) || canSplit(depth, rC0)) && leafCount < maxLeafNodes);
+    const mid = final ? -1 : partition(ctx, leaf.start, leaf.end, split);
+    const lC = final ? lC0 : mid - leaf.start;
+    const rC = final ? rC0 : leaf.end - mid;
     const lG = split.lG;
     const lH = split.lH;
     const rG = leaf.g - lG;
     const rH = leaf.h - lH;
-    const li = newNode(depth, lC, lG, lH, sumWeights(wts, rows, leaf.start, mid));
-    const ri = newNode(depth, rC, rG, rH, sumWeights(wts, rows, mid, leaf.end));
+    const li = newNode(depth, lC, lG, lH, final ? 0 : sumWeights(wts, rows, leaf.start, mid));
+    const ri = newNode(depth, rC, rG, rH, final ? 0 : sumWeights(wts, rows, mid, leaf.end));
     parent.feature = split.feature;
     parent.bin = split.bin;
     parent.catBits = split.catBits;
@@ -495,24 +503,26 @@ export function growTree(ctx: GrowContext, grad: Float64Array, hess: Float64Arra
     parent.gain = split.gain;
     parent.left = li;
     parent.right = ri;
-    leafCount++;
+    if (final) {
+      if (leaf.hist) ctx.pool.push(leaf.hist);
+      finals.push({ start: leaf.start, end: leaf.end, node: leaf.node, split });
+      continue;
+    }
     const left: Leaf = { node: li, start: leaf.start, end: mid, g: lG, h: lH, hist: null, split: null };
     const right: Leaf = { node: ri, start: mid, end: leaf.end, g: rG, h: rH, hist: null, split: null };
     const lOk = canSplit(depth, lC) && leafCount < maxLeafNodes;
     const rOk = canSplit(depth, rC) && leafCount < maxLeafNodes;
-    if (lOk || rOk) {
-      // Histogram subtraction: build the smaller child, the sibling is the parent minus it.
-      const small = lC <= rC ? left : right;
-      const large = lC <= rC ? right : left;
-      const hist = takeHist(ctx);
-      buildHistogram(hist, ctx.aux, ctx.bins, n, nFeatures, rows, small.start, small.end, grad, hess, ctx.ordGH, ctx.featureBins);
-      const parentHist = leaf.hist!;
-      subtract(parentHist, hist, ctx.featureBins);
-      small.hist = hist;
-      large.hist = parentHist;
-      if (lOk) left.split = findSplit(ctx, left.hist!, lG, lH, lC);
-      if (rOk) right.split = findSplit(ctx, right.hist!, rG, rH, rC);
-    } else if (leaf.hist) ctx.pool.push(leaf.hist);
+    // Histogram subtraction: build the smaller child, the sibling is the parent minus it.
+    const small = lC <= rC ? left : right;
+    const large = lC <= rC ? right : left;
+    const hist = takeHist(ctx);
+    histogramOf(hist, ctx.bins, n, nFeatures, rows, small.start, small.end, gh, ctx.featureBins);
+    const parentHist = leaf.hist!;
+    subtract(parentHist, hist, ctx.featureBins);
+    small.hist = hist;
+    large.hist = parentHist;
+    if (lOk) left.split = findSplit(ctx, left.hist!, lG, lH, lC);
+    if (rOk) right.split = findSplit(ctx, right.hist!, rG, rH, rC);
     for (const child of [left, right]) {
       if (child.split !== null) open.push(child);
       else {
@@ -529,6 +539,38 @@ export function growTree(ctx: GrowContext, grad: Float64Array, hess: Float64Arra
   for (const leaf of leaves) {
     const v = nodes[leaf.node].value;
     for (let i = leaf.start; i < leaf.end; i++) raw[rawOffset + rows[i]] += v;
+  }
+  for (const fin of finals) {
+    const parent = nodes[fin.node];
+    const l = nodes[parent.left];
+    const r = nodes[parent.right];
+    setLut(lut, fin.split);
+    const base = fin.split.feature * n;
+    const vl = l.value;
+    const vr = r.value;
+    if (wts === null) {
+      l.weight = l.count;
+      r.weight = r.count;
+      for (let i = fin.start; i < fin.end; i++) {
+        const row = rows[i];
+        raw[rawOffset + row] += lut[bins[base + row]] === 1 ? vl : vr;
+      }
+    } else {
+      let wl = 0;
+      let wr = 0;
+      for (let i = fin.start; i < fin.end; i++) {
+        const row = rows[i];
+        if (lut[bins[base + row]] === 1) {
+          raw[rawOffset + row] += vl;
+          wl += wts[row];
+        } else {
+          raw[rawOffset + row] += vr;
+          wr += wts[row];
+        }
+      }
+      l.weight = wl;
+      r.weight = wr;
+    }
   }
   return nodes;
 }

@@ -226,20 +226,24 @@ function meanLoss(task: GbdtTask, K: number, n: number, raw: Float64Array, y: In
   return total / wsum;
 }
 
-/** Gradients and hessians of the loss at `raw`, weighted. Multiclass writes K blocks of n. */
-function gradients(task: GbdtTask, K: number, n: number, raw: Float64Array, y: Int32Array, target: Float64Array, w: Float64Array, grad: Float64Array, hess: Float64Array): void {
+/**
+ * Gradients and hessians of the loss at `raw`, weighted, into `gh` as float32 pairs (row i of class k's
+ * gradient at `gh[2 * (k * n + i)]`, its hessian next to it): scikit-learn's float32 G/H, which halves
+ * the memory the histogram loops read. Sums of them are kept in float64.
+ */
+function gradients(task: GbdtTask, K: number, n: number, raw: Float64Array, y: Int32Array, target: Float64Array, w: Float64Array, gh: Float64Array): void {
   if (task === 'regression') {
     for (let i = 0; i < n; i++) {
-      grad[i] = w[i] * (raw[i] - target[i]);
-      hess[i] = w[i];
+      gh[2 * i] = w[i] * (raw[i] - target[i]);
+      gh[2 * i + 1] = w[i];
     }
     return;
   }
   if (task === 'binary') {
     for (let i = 0; i < n; i++) {
       const p = 1 / (1 + Math.exp(-raw[i]));
-      grad[i] = w[i] * (p - y[i]);
-      hess[i] = w[i] * p * (1 - p);
+      gh[2 * i] = w[i] * (p - y[i]);
+      gh[2 * i + 1] = w[i] * p * (1 - p);
     }
     return;
   }
@@ -250,8 +254,8 @@ function gradients(task: GbdtTask, K: number, n: number, raw: Float64Array, y: I
     for (let k = 0; k < K; k++) s += Math.exp(raw[k * n + i] - max);
     for (let k = 0; k < K; k++) {
       const p = Math.exp(raw[k * n + i] - max) / s;
-      grad[k * n + i] = w[i] * (p - (y[i] === k ? 1 : 0));
-      hess[k * n + i] = w[i] * p * (1 - p);
+      gh[2 * (k * n + i)] = w[i] * (p - (y[i] === k ? 1 : 0));
+      gh[2 * (k * n + i) + 1] = w[i] * p * (1 - p);
     }
   }
 }
@@ -500,8 +504,7 @@ export function fitGbdt(table: Table, options: GbdtOptions): GbdtModel {
     raw.fill(baseline[k], k * n, (k + 1) * n);
     rawV.fill(baseline[k], k * nv, (k + 1) * nv);
   }
-  const grad = new Float64Array(K * n);
-  const hess = new Float64Array(K * n);
+  const gh = new Float64Array(2 * K * n);
   const ctx = growContext(binned, n, featureBins, isCategorical, w, {
     maxLeafNodes,
     maxDepth: maxDepth ?? Infinity,
@@ -513,22 +516,12 @@ export function fitGbdt(table: Table, options: GbdtOptions): GbdtModel {
   const flat: FlatTree[][] = [];
   const trainLoss = options.recordTrainLoss ? [meanLoss(task, K, n, raw, y, target, w)] : null;
   const validationLoss: number[] | null = stop ? [meanLoss(task, K, nv, rawV, yv, targetV, wv)] : null;
-  const gK = new Float64Array(K === 1 ? 0 : n);
-  const hK = new Float64Array(K === 1 ? 0 : n);
   for (let it = 0; it < maxIter; it++) {
-    gradients(task, K, n, raw, y, target, w, grad, hess);
+    gradients(task, K, n, raw, y, target, w, gh);
     const iterTrees: GbdtTree[] = [];
     const iterFlat: FlatTree[] = [];
     for (let k = 0; k < K; k++) {
-      let g = grad;
-      let h = hess;
-      if (K > 1) {
-        gK.set(grad.subarray(k * n, (k + 1) * n));
-        hK.set(hess.subarray(k * n, (k + 1) * n));
-        g = gK;
-        h = hK;
-      }
-      const nodes = growTree(ctx, g, h, raw, k * n);
+      const nodes = growTree(ctx, K === 1 ? gh : gh.subarray(2 * k * n, 2 * (k + 1) * n), raw, k * n);
       const ft = flatten(nodes);
       if (nv > 0) addFlat(ft, binnedValid, nv, rawV, k * nv);
       iterTrees.push(publicTree(nodes, bins));

@@ -8,6 +8,8 @@ const MIN_CAT_SUPPORT = 10;
 const CAT_SMOOTH = 10;
 /** Most categories on the left of a categorical split (LightGBM's max_cat_threshold). */
 const MAX_CAT_THRESHOLD = 32;
+/** Scratch for {@link findCategoricalSplit}: each category's sort key. */
+const catRatio = new Float64Array(256);
 /** Least hessian sum of a child (scikit-learn's min_hessian_to_split). */
 const MIN_HESSIAN = 1e-3;
 
@@ -275,6 +277,13 @@ function findSplit(ctx: GrowContext, hist: Float64Array, G: number, H: number, C
   const parentScore = score(G, H, l2);
   let best: Split | null = null;
   let bestGain = 1e-12;
+  // The best numeric split so far, as scalars: the Split object is made once, at the end.
+  let bF = -1;
+  let bT = 0;
+  let bMissingLeft = false;
+  let bG = 0;
+  let bH = 0;
+  let bC = 0;
   for (let f = 0; f < ctx.nFeatures; f++) {
     const off = f * STRIDE;
     const nb = ctx.featureBins[f];
@@ -287,6 +296,7 @@ function findSplit(ctx: GrowContext, hist: Float64Array, G: number, H: number, C
       if (s !== null) {
         best = s;
         bestGain = s.gain;
+        bF = -1;
       }
       continue;
     }
@@ -308,7 +318,12 @@ function findSplit(ctx: GrowContext, hist: Float64Array, G: number, H: number, C
       const gain = score(lG, lH, l2) + score(G - lG, rH, l2) - parentScore;
       if (gain > bestGain) {
         bestGain = gain;
-        best = { gain, feature: f, bin: t, missingLeft: mC > 0 ? false : lC >= rC, catBits: null, lG, lH, lC };
+        bF = f;
+        bT = t;
+        bMissingLeft = mC > 0 ? false : lC >= rC;
+        bG = lG;
+        bH = lH;
+        bC = lC;
       }
     }
     if (mC === 0) continue;
@@ -329,10 +344,16 @@ function findSplit(ctx: GrowContext, hist: Float64Array, G: number, H: number, C
       const gain = score(lG, lH, l2) + score(G - lG, rH, l2) - parentScore;
       if (gain > bestGain) {
         bestGain = gain;
-        best = { gain, feature: f, bin: t, missingLeft: true, catBits: null, lG, lH, lC };
+        bF = f;
+        bT = t;
+        bMissingLeft = true;
+        bG = lG;
+        bH = lH;
+        bC = lC;
       }
     }
   }
+  if (bF >= 0) return { gain: bestGain, feature: bF, bin: bT, missingLeft: bMissingLeft, catBits: null, lG: bG, lH: bH, lC: bC };
   return best;
 }
 
@@ -359,8 +380,9 @@ function findCategoricalSplit(
   if (hist[off + MISSING_BIN * 3 + 2] >= MIN_CAT_SUPPORT) cats.push(MISSING_BIN);
   const used = cats.length;
   if (used < 2) return null;
-  const ratio = (b: number) => hist[off + b * 3] / (hist[off + b * 3 + 1] + CAT_SMOOTH);
-  cats.sort((a, b) => ratio(a) - ratio(b) || a - b);
+  const ratio = catRatio;
+  for (const b of cats) ratio[b] = hist[off + b * 3] / (hist[off + b * 3 + 1] + CAT_SMOOTH);
+  cats.sort((a, b) => ratio[a] - ratio[b] || a - b);
   const limit = Math.min(MAX_CAT_THRESHOLD, (used + 1) >> 1);
   let best: Split | null = null;
   for (let dir = 0; dir < 2; dir++) {
@@ -444,11 +466,26 @@ function sumWeights(w: Float64Array | null, rows: Uint32Array, start: number, en
 export function growTree(ctx: GrowContext, gh: Float64Array, raw: Float64Array, rawOffset: number): BinNode[] {
   const { rows, n, nFeatures, maxLeafNodes, maxDepth, minSamplesLeaf, l2, learningRate, lut, bins } = ctx;
   for (let i = 0; i < n; i++) rows[i] = i;
+  const canSplit = (depth: number, count: number) => depth < maxDepth && count >= 2 * minSamplesLeaf;
+  let rootHist: Float64Array | null = null;
   let G = 0;
   let H = 0;
-  for (let i = 0; i < n; i++) {
-    G += gh[2 * i];
-    H += gh[2 * i + 1];
+  if (canSplit(0, n) && maxLeafNodes > 1) {
+    rootHist = takeHist(ctx);
+    buildRootHistogram(rootHist, ctx.bins, n, nFeatures, gh, ctx.rootCounts);
+    // The node's sums are any one feature's histogram summed (its bins and the missing bin hold every row).
+    const m = MISSING_BIN * 3;
+    G = rootHist[m];
+    H = rootHist[m + 1];
+    for (let k = 0; k < ctx.featureBins[0] * 3; k += 3) {
+      G += rootHist[k];
+      H += rootHist[k + 1];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      G += gh[2 * i];
+      H += gh[2 * i + 1];
+    }
   }
   const nodes: BinNode[] = [];
   const wts = ctx.unitWeights ? null : ctx.weights;
@@ -457,17 +494,11 @@ export function growTree(ctx: GrowContext, gh: Float64Array, raw: Float64Array, 
     return nodes.length - 1;
   };
   const root = newNode(0, n, G, H, sumWeights(wts, rows, 0, n));
-  const canSplit = (depth: number, count: number) => depth < maxDepth && count >= 2 * minSamplesLeaf;
   const open: Leaf[] = [];
   const leaves: Leaf[] = [];
   const finals: Final[] = [];
-  const rootLeaf: Leaf = { node: root, start: 0, end: n, g: G, h: H, hist: null, split: null };
-  if (canSplit(0, n) && maxLeafNodes > 1) {
-    const hist = takeHist(ctx);
-    buildRootHistogram(hist, ctx.bins, n, nFeatures, gh, ctx.rootCounts);
-    rootLeaf.hist = hist;
-    rootLeaf.split = findSplit(ctx, hist, G, H, n);
-  }
+  const rootLeaf: Leaf = { node: root, start: 0, end: n, g: G, h: H, hist: rootHist, split: null };
+  if (rootHist !== null) rootLeaf.split = findSplit(ctx, rootHist, G, H, n);
   if (rootLeaf.split !== null) open.push(rootLeaf);
   else {
     if (rootLeaf.hist) ctx.pool.push(rootLeaf.hist);

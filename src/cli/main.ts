@@ -16,7 +16,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   train: {
-    summary: 'fit a built-in model (gradient boosting, logistic or linear regression) and write it as ONNX',
+    summary: 'fit a built-in model (gradient boosting, logistic, tree or linear regression) and write it as ONNX',
     load: async () => {
       const m = await import('./train.js');
       return { run: m.runTrain, help: m.TRAIN_HELP };
@@ -51,7 +51,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   demo: {
-    summary: 'generate a synthetic loan dataset with planted issues and assess it',
+    summary: 'train a model on synthetic loans with planted problems, assess it through ONNX, write a report',
     load: async () => {
       const m = await import('./demo.js');
       return { run: m.runDemo, help: m.DEMO_HELP };

@@ -45,6 +45,7 @@ const SPECS: OptionSpecs = {
   mapping: { type: 'string', value: 'FILE.json', help: 'with an ONNX --model: input/output names and classes the model does not declare' },
   ...READ_SPECS,
   curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
+  errors: { type: 'boolean', help: 'add the error analysis (error tree and worst cohorts, as candor errors) to the output' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
@@ -161,7 +162,7 @@ export async function resolveAssessArgs(argv: string[]) {
   const modelSpec = str('model') ?? config.model;
   const model = modelSpec ? { spec: modelSpec, features: list(str('features') ?? config.features), exclude: list(str('exclude') ?? config.exclude), mapping: str('mapping') } : null;
   if (options.pred === undefined && options.score === undefined && !model) throw await missingTargets(data, 'prediction');
-  return { data, read, options, model, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
+  return { data, read, options, model, errors: v.errors === true, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
 }
 
 /**
@@ -232,13 +233,13 @@ export async function runAssess(argv: string[]): Promise<number> {
   // Large columnar files: let DuckDB aggregate the rows into cells instead of loading them (the
   // results are identical; the in-memory path below is taken whenever this one cannot be).
   const format = formatFromPath(args.data);
-  if (!args.out && !args.model && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
+  if (!args.out && !args.model && !args.errors && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
     const pushed = await assessPushdown(args.data, format as 'parquet' | 'json', args.options);
     if (pushed) insights = { ...pushed.insights, source: { ...pushed.insights.source, file: args.data, rowsRead: pushed.insights.rows } };
   }
   if (!insights) {
     // Without a report to embed the rows in, read only the columns the assessment uses.
-    const select = args.out || args.model ? undefined : neededColumns(args.options);
+    const select = args.out || args.model || args.errors ? undefined : neededColumns(args.options);
     const read = (columns: string[] | undefined) => readTable(args.data, { ...args.read, select: columns, onProgress: (f) => progress.update(f * 0.5, 'reading') });
     // A name that is not a column (a typo, a malformed expression) is reported by assess, which
     // knows whether it was meant as a column or an expression: read everything and let it say.
@@ -249,6 +250,12 @@ export async function runAssess(argv: string[]): Promise<number> {
     const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options };
     insights = assess(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
     insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
+    if (args.errors) {
+      const { analyzeErrors } = await import('../error-analysis/index.js');
+      const o = scored.options;
+      const pred = o.pred ?? `${JSON.stringify([o.score].flat()[0])} >= ${o.threshold ?? 0.5}`;
+      insights.errorAnalysis = analyzeErrors(scored.table, { label: o.label, pred, positive: insights.config?.positive as string | undefined, where: o.where, weight: o.weight, task: insights.task, seed: o.seed, bootstrap: o.bootstrap });
+    }
     progress.done();
     if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, scored.table, scored.options);
   }
@@ -257,6 +264,10 @@ export async function runAssess(argv: string[]): Promise<number> {
   else {
     const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
     process.stdout.write(`${renderAssessText(insights, makeStyle(color))}\n`);
+    if (insights.errorAnalysis) {
+      const { renderErrorsText } = await import('./errors.js');
+      process.stdout.write(`\n${renderErrorsText(insights.errorAnalysis, makeStyle(color))}\n`);
+    }
     if (args.out) process.stdout.write(`\nWrote ${resolve(args.out, 'insights.json')}\n  and ${resolve(args.out, 'report.html')}\n`);
   }
   return 0;

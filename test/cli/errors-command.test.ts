@@ -74,3 +74,14 @@ test('candor errors: mistakes are one-line user errors', () => {
   assert.equal(badHeatmap.code, 2);
   assert.match(badHeatmap.stderr, /invalid --heatmap/);
 });
+
+test('candor assess --errors adds the error analysis to the insights document', () => {
+  const data = loansCsv(2000);
+  const r = candor(['assess', data, '--label', 'repaid', '--pred', 'score >= 0.5', '--errors', '--bootstrap', '0', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const ins = JSON.parse(r.stdout);
+  assert.ok(ins.errorAnalysis.tree.nodes.length > 1);
+  const root = ins.errorAnalysis.tree.nodes[0];
+  assert.ok(Math.abs(root.errorRate - (1 - ins.overall.accuracy)) < 1e-12, 'the tree root is the whole assessment');
+  assert.ok(ins.errorAnalysis.worstCohorts.cohorts.length > 0);
+});

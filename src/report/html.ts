@@ -1,3 +1,4 @@
+import { renderErrorAnalysis } from './error-analysis.js';
 import { decodeTable, type EmbeddedData } from './embed.js';
 import { escapeAttr, escapeHtml, jsonForScript, scriptForInline } from './escape.js';
 import { groupingName } from './format.js';
@@ -71,6 +72,7 @@ export function renderReport(input: ReportInput): string {
     { id: 'overview', label: 'Overview' },
     { id: 'warnings', label: 'Warnings' },
     ...groupings.map((by, i) => ({ id: groupingId(by, i), label: `By ${groupingName(by)}` })),
+    ...(insights.errorAnalysis ? [{ id: 'errors', label: 'Error analysis' }] : []),
     { id: 'cohorts', label: 'Cohorts' },
     { id: 'explore', label: 'Explore a cohort' },
   ];
@@ -86,6 +88,7 @@ export function renderReport(input: ReportInput): string {
     renderOverview(insights),
     renderWarnings(insights),
     ...groupings.map((by, i) => renderGrouping(insights, by, i)),
+    insights.errorAnalysis ? `<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>` : '',
     renderCohorts(insights.cohorts),
     renderExplore(insights, data, table),
     '</main>',

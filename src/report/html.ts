@@ -88,7 +88,7 @@ export function renderReport(input: ReportInput): string {
     renderOverview(insights),
     renderWarnings(insights),
     ...groupings.map((by, i) => renderGrouping(insights, by, i)),
-    insights.errorAnalysis ? `<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>` : '',
+    ...(insights.errorAnalysis ? [`<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>`] : []),
     renderCohorts(insights.cohorts),
     renderExplore(insights, data, table),
     '</main>',

@@ -3,6 +3,8 @@ import YAML from 'yaml';
 import { assess, type AssessOptions } from '../assess/index.js';
 import { fitGbdt, toOnnx } from '../learn/index.js';
 import { scoreWithModel } from './assess.js';
+import { analyzeErrors } from '../error-analysis/index.js';
+import { renderErrorsText } from './errors.js';
 import { generateLoans, LOAN_DEMO_FACTS } from '../demo/loans.js';
 import { Random } from '../stats/index.js';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
@@ -82,6 +84,8 @@ export async function runDemo(argv: string[]): Promise<number> {
   const scored = await scoreWithModel(table, { spec: modelPath }, options);
   const insights = assess(scored.table, { ...scored.options, onProgress: (f, s) => progress.update(0.2 + 0.8 * f, s) });
   insights.source = { ...insights.source, file: join(dir, 'loans.csv'), rowsRead: rows };
+  // Where does the model fail? The error tree and worst cohorts, over the features it saw.
+  insights.errorAnalysis = analyzeErrors(scored.table, { label: options.label, pred: scored.options.pred!, positive: insights.config?.positive as string, features: DEMO_FEATURES, seed, bootstrap: 200 });
   progress.done();
   await writeAssessOutputs(dir, insights, scored.table, scored.options);
   if (v.json === true) {
@@ -90,7 +94,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const style = makeStyle(color);
-  process.stdout.write(`${renderAssessText(insights, style)}\n\n`);
+  process.stdout.write(`${renderAssessText(insights, style)}\n\n${renderErrorsText(insights.errorAnalysis, style)}\n\n`);
   process.stdout.write(
     [
       style.bold('What happened:'),

@@ -26,7 +26,8 @@ export interface CliResult {
  * from source instead (no build needed while developing).
  */
 export function candor(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const entry = process.env.CANDOR_SOURCE ? ['--import', 'tsx', join(ROOT, 'scripts', 'dev.mjs')] : [join(ROOT, 'bin', 'candor.js')];
+  // tsx resolved here, so the CLI can run from source in any working directory.
+  const entry = process.env.CANDOR_SOURCE ? ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts', 'dev.mjs')] : [join(ROOT, 'bin', 'candor.js')];
   const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',

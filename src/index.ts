@@ -10,3 +10,4 @@ export * from './model/index.js';
 export * from './learn/index.js';
 export * from './compare/index.js';
 export * from './error-analysis/index.js';
+export * from './explain/index.js';

@@ -36,6 +36,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runErrors, help: m.ERRORS_HELP };
     },
   },
+  explain: {
+    summary: 'what drives a model: permutation importance, partial dependence and ICE',
+    load: async () => {
+      const m = await import('./explain.js');
+      return { run: m.runExplain, help: m.EXPLAIN_HELP };
+    },
+  },
   compare: {
     summary: 'models side by side per cohort and group, with paired intervals and backward compatibility',
     load: async () => {

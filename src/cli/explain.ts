@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import { readTable } from '../adapters/io/index.js';
+import { writeFileAtomic } from '../adapters/atomic-write.js';
+import { loadModel } from '../adapters/load-model.js';
+import { userError } from '../errors/index.js';
+import { type PartialDependence, partialDependence, type PermutationImportance, permutationImportance } from '../explain/index.js';
+import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
+import { LABEL_LIKE } from './predict.js';
+import { list, READ_SPECS, readOptionsFrom } from './read-options.js';
+import { formatTable, makeStyle, type Style } from './text-table.js';
+
+const METHODS = ['permutation', 'pdp'] as const;
+
+const SPECS: OptionSpecs = {
+  model: { type: 'string', value: 'FILE|URL', help: 'an .onnx file, an XGBoost .json model, or an http(s):// endpoint' },
+  method: { type: 'string', value: METHODS.join('|'), help: 'permutation importance, or partial dependence with ICE curves' },
+  label: { type: 'string', value: 'COL|EXPR', help: 'permutation: the label column, or a boolean expression' },
+  positive: { type: 'string', value: 'VALUE', help: "permutation: the label value that counts as positive (default: the model's positive class)" },
+  metric: { type: 'string', value: 'ID', help: 'permutation: the metric (default roc_auc for binary, accuracy for multiclass, r2 for regression)' },
+  repeats: { type: 'string', value: 'N', help: 'permutation: shuffles per feature (default 5)' },
+  sample: { type: 'string', value: 'N', help: 'permutation: score N random rows (default: all rows)' },
+  feature: { type: 'string', value: 'COL', help: 'pdp: the feature to trace' },
+  grid: { type: 'string', value: 'N', help: 'pdp: grid points of a numeric feature (default 20)' },
+  rows: { type: 'string', value: 'N', help: 'pdp: rows traced as ICE curves (default 500)' },
+  class: { type: 'string', value: 'LABEL', help: 'pdp: the class whose probability is traced (default: the positive class)' },
+  seed: { type: 'string', value: 'N', help: 'random seed (default 0)' },
+  features: { type: 'string', value: 'A,B,…', help: 'columns fed to a model taking one feature tensor, in order' },
+  exclude: { type: 'string', value: 'A,B,…', help: 'columns never fed to it (default: the label and label-like names)' },
+  mapping: { type: 'string', value: 'FILE.json', help: 'ONNX: input/output names and classes the model does not declare' },
+  json: { type: 'boolean', help: 'print the result as JSON on stdout (and nothing else)' },
+  out: { type: 'string', value: 'FILE', help: 'write the result as JSON to FILE' },
+  ...READ_SPECS,
+  color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
+};
+
+export const EXPLAIN_HELP = `Usage: candor explain DATA --model M --method permutation|pdp [options]
+
+Explains a model through its predictions on DATA.
+  permutation  how much the metric drops when one feature's values are shuffled (mean ± std over
+               --repeats shuffles, each its own); needs --label
+  pdp          partial dependence of the prediction on --feature, with ICE curves for --rows rows
+
+Options:
+${formatOptions(SPECS)}
+
+Examples:
+  candor explain adult.csv --model gbdt.onnx --label "income = '>50K'" --method permutation
+  candor explain adult.csv --model gbdt.onnx --method pdp --feature age --json`;
+
+/** Runs `candor explain`. */
+export async function runExplain(argv: string[]): Promise<number> {
+  const { positionals, values: v } = parseArgs(argv, SPECS, 'explain');
+  if (positionals.length > 1) throw userError('invalid_arguments', `expected one data file, found ${positionals.length}: ${positionals.join(' ')} (quote expressions that contain spaces)`);
+  const data = positionals[0];
+  if (!data) throw userError('missing_data', 'no data file: give one, e.g. candor explain data.csv --model model.onnx --method permutation --label y (see candor explain --help)');
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const int = (k: string, min: number) => numberOption(str(k), k, { min, integer: true });
+  const spec = str('model');
+  if (!spec) throw userError('missing_option', 'no model: pass --model model.onnx, --model model.json (XGBoost) or --model http://host/v2/models/NAME');
+  const method = str('method');
+  if (!method) throw userError('missing_option', `no method: pass --method ${METHODS.join(' or --method ')}`);
+  if (!(METHODS as readonly string[]).includes(method)) throw userError('invalid_option', `invalid --method: ${JSON.stringify(method)} (expected ${METHODS.join(' or ')})`, { option: 'method' });
+  const label = str('label');
+  const feature = str('feature');
+  if (method === 'permutation' && !label) throw userError('missing_option', 'no label: permutation importance needs --label COLUMN (or a boolean expression)');
+  if (method === 'pdp' && !feature) throw userError('missing_option', 'no feature: partial dependence needs --feature COLUMN');
+  const repeats = int('repeats', 1);
+  const sample = int('sample', 1);
+  const grid = int('grid', 2);
+  const rows = int('rows', 1);
+  const seed = int('seed', 0) ?? 0;
+
+  const { table } = await readTable(data, readOptionsFrom(v));
+  const exclude = list(str('exclude')) ?? table.names().filter((n) => LABEL_LIKE.test(n) || n === label);
+  const model = await loadModel(spec, { features: list(str('features')), exclude, mapping: str('mapping') });
+  const result =
+    method === 'permutation'
+      ? await permutationImportance(model, table, { label: label as string, positive: str('positive'), metric: str('metric'), repeats, seed, sample: sample === undefined ? undefined : { rows: sample, seed } })
+      : await partialDependence(model, table, { feature: feature as string, grid, rows, seed, class: str('class') });
+  const out = str('out');
+  if (out) await writeFileAtomic(out, `${JSON.stringify(result, null, 2)}\n`);
+  if (v.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    const style = makeStyle(color);
+    process.stdout.write(`${result.method === 'permutation' ? renderImportance(result, style) : renderPartialDependence(result, style)}\n`);
+    if (out) process.stdout.write(`\nWrote ${resolve(out)}\n`);
+  }
+  return 0;
+}
+
+const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+const BAR = 30;
+const bar = (x: number, max: number) => (max > 0 && x > 0 ? '█'.repeat(Math.max(1, Math.round((BAR * x) / max))) : '');
+
+/** Permutation importance as a bar list: mean ± std per feature, most important first. */
+export function renderImportance(r: PermutationImportance, style: Style): string {
+  const sampled = r.sample ? `${num(r.rows)} of ${num(r.sample.of)} rows sampled with seed ${r.sample.seed}` : `${num(r.rows)} rows`;
+  const head = `${style.bold('Permutation importance')} (drop in ${r.metric} from ${num(r.baseline)}; ${r.repeats} repeats, seed ${r.seed}; ${sampled})`;
+  const max = Math.max(0, ...r.features.map((f) => f.mean ?? 0));
+  const rows = r.features.map((f) => [f.name, num(f.mean), f.std === null ? '—' : `± ${num(f.std)}`]);
+  return [head, withBars(formatTable(['feature', 'importance', 'std'], rows, style), r.features.map((f) => bar(f.mean ?? 0, max)))].join('\n');
+}
+
+/** Partial dependence as a table: each grid value's average and the spread of the ICE curves. */
+export function renderPartialDependence(pd: PartialDependence, style: Style): string {
+  const what = pd.output === 'value' ? 'prediction' : pd.output === 'probability' ? `P(${pd.class})` : `share predicted ${pd.class}`;
+  const traced = pd.rows < pd.of ? `${num(pd.rows)} of ${num(pd.of)} rows sampled with seed ${pd.seed}` : `${num(pd.rows)} rows`;
+  const head = `${style.bold('Partial dependence')} of ${what} on ${pd.feature} (${pd.kind}; ${traced})`;
+  const lo = Math.min(...pd.average);
+  const hi = Math.max(...pd.average);
+  const rows = pd.grid.map((g, k) => {
+    const ice = pd.ice?.map((c) => c[k]) ?? [];
+    return [
+      typeof g === 'number' ? num(g) : g,
+      num(pd.average[k]),
+      ice.length ? num(ice.reduce((a, b) => Math.min(a, b))) : '—',
+      ice.length ? num(ice.reduce((a, b) => Math.max(a, b))) : '—',
+    ];
+  });
+  const bars = pd.average.map((a) => (hi > lo ? '█'.repeat(1 + Math.round(((BAR - 1) * (a - lo)) / (hi - lo))) : ''));
+  return [head, withBars(formatTable([pd.feature, 'average', 'ice min', 'ice max'], rows, style), bars)].join('\n');
+}
+
+/** Appends a left-aligned bar to each body line of a formatted table (after its header and rule). */
+function withBars(table: string, bars: readonly string[]): string {
+  const lines = table.split('\n');
+  const width = Math.max(...lines.map((l) => l.length));
+  return lines.map((l, i) => (i >= 2 && bars[i - 2] ? `${l.padEnd(width)}  ${bars[i - 2]}` : l)).join('\n');
+}

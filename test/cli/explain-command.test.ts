@@ -82,3 +82,20 @@ test('candor explain names a missing method, label or feature', () => {
   fails(['--method', 'pdp', '--feature', 'agee'], /unknown column: "agee".*did you mean "age"/);
   fails(['--method', 'permutation', '--label', 'label', '--repeats', '0'], /invalid --repeats: "0"/);
 });
+
+test("candor explain --method treeshap --out shap.csv writes xgboost's pred_contribs, row by row", async () => {
+  const { contribs } = JSON.parse(readFileSync(join(fixtures, 'binary.data.json'), 'utf8')) as { contribs: number[][] };
+  const out = join(dir, 'shap.csv');
+  const r = explain([csv, '--model', model, '--method', 'treeshap', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /mean \|SHAP\|/);
+  const { table } = await readTable(out);
+  assert.deepEqual(table.names(), [...fixture.features, 'base_value']);
+  for (let i = 0; i < contribs.length; i++) {
+    const row = table.row(i);
+    [...fixture.features, 'base_value'].forEach((name, j) => assert.ok(Math.abs((row[name] as number) - contribs[i][j]) < 1e-5, `row ${i} ${name}`));
+  }
+  const onnx = explain([csv, '--model', join(ROOT, 'test', 'fixtures', 'onnx', 'trees.onnx'), '--method', 'treeshap']);
+  assert.equal(onnx.code, 2);
+  assert.match(onnx.stderr, /treeshap needs .*XGBoost/);
+});

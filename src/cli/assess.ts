@@ -192,25 +192,26 @@ function neededColumns(options: AssessOptions): string[] {
  * boolean `model_prediction` (the model predicts the positive class) and `model_score` (its
  * probability); otherwise the predicted label or value.
  */
-export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[]; mapping?: string }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions }> {
+export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[]; mapping?: string }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions; model: string }> {
   const { loadModel } = await import('../adapters/load-model.js');
   const { LABEL_LIKE } = await import('./predict.js');
   const labelColumns = neededColumns({ label: options.label });
   const exclude = spec.exclude ?? [...new Set([...labelColumns, ...table.names().filter((n) => LABEL_LIKE.test(n))])];
   const model = await loadModel(spec.spec, { features: spec.features, exclude, mapping: spec.mapping });
   const predictions = await cachedPredict(model, table);
+  const name = `${model.name} (${model.task})`;
   for (const name of ['model_prediction', 'model_score']) {
     if (table.has(name)) throw userError('column_exists', `the data already has a column ${JSON.stringify(name)}; rename it to assess with --model`);
   }
   const out = { ...options };
   if (predictions.task === 'regression') {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out };
+    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out, model: name };
   }
   const { classes, labels, scores } = predictions;
   if (classes.length !== 2) {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out };
+    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out, model: name };
   }
   // The model's positive class is the label's positive value when it names one of the classes.
   const k = options.positive !== undefined && classes.indexOf(options.positive) >= 0 ? classes.indexOf(options.positive) : 1;
@@ -221,7 +222,7 @@ export async function scoreWithModel(table: Table, spec: { spec: string; feature
     result = result.withColumn(numericColumn('model_score', scores[k]));
     out.score ??= 'model_score';
   }
-  return { table: result, options: out };
+  return { table: result, options: out, model: name };
 }
 
 /** `candor assess`: read, assess, print and write outputs. */
@@ -247,8 +248,9 @@ export async function runAssess(argv: string[]): Promise<number> {
       if (select && isUserError(e) && e.code === 'unknown_column') return read(undefined);
       throw e;
     });
-    const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options };
+    const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options, model: undefined };
     insights = assess(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
+    if (scored.model) insights.config = { ...insights.config, model: scored.model };
     insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
     if (args.errors) {
       const { analyzeErrors } = await import('../error-analysis/index.js');

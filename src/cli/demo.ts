@@ -84,6 +84,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const scored = await scoreWithModel(table, { spec: modelPath }, options);
   const insights = assess(scored.table, { ...scored.options, onProgress: (f, s) => progress.update(0.2 + 0.8 * f, s) });
   insights.source = { ...insights.source, file: join(dir, 'loans.csv'), rowsRead: rows };
+  insights.config = { ...insights.config, model: scored.model };
   // Where does the model fail? The error tree and worst cohorts, over the features it saw.
   insights.errorAnalysis = analyzeErrors(scored.table, { label: options.label, pred: scored.options.pred!, positive: insights.config?.positive as string, features: DEMO_FEATURES, seed, bootstrap: 200 });
   progress.done();

@@ -82,6 +82,11 @@ function usage(): string {
 
 /** The `candor` command line. Returns the exit code: 0 ok, 1 internal error, 2 a problem with the input. */
 export async function main(argv: string[]): Promise<number> {
+  // Piped into `head` or a pager that quit: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;

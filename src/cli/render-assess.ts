@@ -19,6 +19,7 @@ export function renderAssessText(insights: Insights, style: Style): string {
   const metrics = tableMetrics(insights);
   const src = insights.source?.file ? `${insights.source.file}: ` : '';
   out.push(style.bold(`${src}${insights.rows.toLocaleString('en-US')} rows, ${insights.task} task`) + (insights.source?.where ? style.dim(` (where ${insights.source.where})`) : ''));
+  if (typeof insights.config?.model === 'string') out.push(style.dim(`scored by ${insights.config.model}`));
   out.push('');
   out.push(style.bold('Overall'));
   out.push(

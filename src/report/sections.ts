@@ -189,6 +189,7 @@ export function renderHeader(insights: Insights, title: string, data?: EmbeddedD
     ['Rows analysed', `${formatCount(insights.rows)}${insights.source?.rowsRead !== undefined && insights.source.rowsRead !== insights.rows ? ` of ${formatCount(insights.source.rowsRead)} read` : ''}`],
     ['Filter', insights.source?.where ?? configText(c.where), true],
     ['Task', insights.task],
+    ['Model', configText(c.model), true],
     ['Label', configText(c.label), true],
     ['Prediction', configText(c.pred), true],
     ['Score', configText(c.score), true],

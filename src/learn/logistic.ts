@@ -64,6 +64,23 @@ function sigmoid(z: number): number {
 }
 
 /**
+ * The rows a fit uses (a label and a positive weight) and their total weight S, which scales the
+ * L2 penalty `‖β‖²/(2·C·S)` so the optimum matches scikit-learn's `C·Σ wᵢ·loss + ‖β‖²/2`.
+ */
+export function trainingRows(rows: number, missingLabel: (i: number) => boolean, weight: Float64Array | undefined): { idx: number[]; S: number } {
+  const idx: number[] = [];
+  let S = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weight ? weight[i] : 1;
+    if (missingLabel(i) || !(w > 0)) continue;
+    idx.push(i);
+    S += w;
+  }
+  if (idx.length === 0) throw userError('empty_training_set', 'cannot fit logistic regression: no rows with a label and a positive weight', {});
+  return { idx, S };
+}
+
+/**
  * Fits L2-regularised logistic regression on a design matrix by L-BFGS. Minimises
  * `(1/S)·Σ wᵢ·logloss(yᵢ, xᵢβ + b) + ‖β‖²/(2·C·S)` with `S = Σ wᵢ`, which has the same optimum
  * as scikit-learn's `C·Σ wᵢ·logloss + ‖β‖²/2`. Rows with a missing label (255) or weight 0 are left out.
@@ -76,15 +93,7 @@ export function solveLogistic(
   const { C = 1, weight, maxIter = 1000, tol = 1e-10 } = options;
   if (!(C > 0)) throw userError('invalid_option', `invalid C: ${C} (expected a number > 0)`, { option: 'C' });
   const { data, rows, cols: p } = x;
-  const idx: number[] = [];
-  let S = 0;
-  for (let i = 0; i < rows; i++) {
-    const w = weight ? weight[i] : 1;
-    if (y[i] === MISSING_BOOL || !(w > 0)) continue;
-    idx.push(i);
-    S += w;
-  }
-  if (idx.length === 0) throw userError('empty_training_set', 'cannot fit logistic regression: no rows with a label and a positive weight', {});
+  const { idx, S } = trainingRows(rows, (i) => y[i] === MISSING_BOOL, weight);
   const lambda = 1 / (C * S);
   // Compressed sparse rows: one-hot designs are mostly zeros, which makes each pass several times cheaper.
   const m = idx.length;

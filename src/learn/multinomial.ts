@@ -3,7 +3,7 @@ import type { Model, Predictions, PredictOptions } from '../model/index.js';
 import type { Table } from '../table/index.js';
 import { designInputs, encodeDesign, fitDesign, type Design, type DesignMatrix } from './design.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import type { LogisticOptions } from './logistic.js';
+import { type LogisticOptions, trainingRows } from './logistic.js';
 import { classTarget, rowWeights } from './target.js';
 
 /** Options of {@link fitMultinomial}: those of `fitLogistic` without `positive`. */
@@ -57,15 +57,7 @@ export function solveMultinomial(
   const { C = 1, weight, maxIter = 1000, tol = 1e-10 } = options;
   if (!(C > 0)) throw userError('invalid_option', `invalid C: ${C} (expected a number > 0)`, { option: 'C' });
   const { data, rows, cols: p } = x;
-  const idx: number[] = [];
-  let S = 0;
-  for (let i = 0; i < rows; i++) {
-    const w = weight ? weight[i] : 1;
-    if (y[i] < 0 || !(w > 0)) continue;
-    idx.push(i);
-    S += w;
-  }
-  if (idx.length === 0) throw userError('empty_training_set', 'cannot fit logistic regression: no rows with a label and a positive weight', {});
+  const { idx, S } = trainingRows(rows, (i) => y[i] < 0, weight);
   const lambda = 1 / (C * S);
   const stride = p + 1;
   const z = new Float64Array(K);

@@ -23,7 +23,7 @@ const files = collect(join(root, 'test'))
   .sort();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--import', join(root, 'test', 'setup.ts'), '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
   { stdio: 'inherit', cwd: root },
 );
 process.exit(result.status ?? 1);

@@ -27,7 +27,7 @@ const SPECS: OptionSpecs = {
 export const DEMO_HELP = `Usage: candor demo [--out DIR] [--rows N] [--seed N]
 
 Generates synthetic loan applications with planted, documented problems (a cohort where past
-decisions were guesses, a selection-rate gap between women and men, a group of 21 rows, missing
+decisions were reversed, a selection-rate gap between women and men, a group of 21 rows, missing
 values), trains a gradient-boosting model on past decisions, saves it as ONNX, assesses it through
 the ONNX file on new applicants, and writes history.csv, loans.csv, model.onnx, candor.yaml,
 insights.json and report.html into DIR.
@@ -103,7 +103,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       '  was saved as model.onnx, and was assessed through that file on new applicants (loans.csv)',
       '  against whether they repaid. The past decisions carried problems the model inherited',
       '  (see src/demo/loans.ts):',
-      `  • decisions for ${LOAN_DEMO_FACTS.highErrorCohort.expression} were coin flips — compare the cohort "${LOAN_DEMO_FACTS.highErrorCohort.name}" to overall accuracy`,
+      `  • decisions for ${LOAN_DEMO_FACTS.highErrorCohort.expression} were reversed (the least likely to repay were approved) — compare the cohort "${LOAN_DEMO_FACTS.highErrorCohort.name}" to overall accuracy`,
       '  • women were approved less often than men who repay as often — selection rate by sex',
       `  • "${LOAN_DEMO_FACTS.smallGroup.value}" has ${LOAN_DEMO_FACTS.smallGroup.rows} rows — flagged as a small group`,
       '  • income and employment_years have missing values',

@@ -12,7 +12,7 @@ export interface DemoRandom {
  * Every effect is written into the generating formula in {@link generateLoans}.
  */
 export const LOAN_DEMO_FACTS = {
-  /** The model's score ignores the data inside this cohort: its decisions there are coin flips. */
+  /** Inside this cohort the past decisions were reversed: the applicants least likely to repay were approved. */
   highErrorCohort: { name: 'young_south', expression: "region = 'South' and age < 30" } satisfies Cohort,
   /** The score subtracts 1.5 from the log-odds for women, who repay as often as men. */
   selectionGap: { column: 'sex', disadvantaged: 'Female', reference: 'Male', logitPenalty: 1.5 },
@@ -32,8 +32,8 @@ const logistic = (x: number) => 1 / (1 + Math.exp(-x));
  * Outcome: repaid ~ Bernoulli(logistic(z)) with
  *   z = 1.1 + 0.012·(credit_score − 650) − 3.2·(debt_ratio − 0.35) + 0.15·min(employment_years, 10) + 0.004·(income − 55)
  * Score: logistic(z + ε), ε ~ N(0, 0.6²), minus 1.5 on the log-odds scale for women (the planted
- * selection-rate gap), and for applicants in the South under 30 a uniform draw that ignores the
- * applicant (the planted high-error cohort). Missing income/employment_years are filled with the
+ * selection-rate gap), and for applicants in the South under 30 the reverse, 1 − logistic(z + ε):
+ * those least likely to repay score highest (the planted high-error cohort). Missing income/employment_years are filled with the
  * population mean before computing z, then blanked in the output (the planted missing values).
  */
 export function generateLoans(rows: number, random: DemoRandom): Table {
@@ -72,7 +72,7 @@ export function generateLoans(rows: number, random: DemoRandom): Table {
     const z = 1.1 + 0.012 * (credit[i] - 650) - 3.2 * (debt[i] - 0.35) + 0.15 * Math.min(years[i], 10) + 0.004 * (income[i] - 55);
     repaid[i] = uniform() < logistic(z) ? 1 : 0;
     let s = logistic(z + 0.6 * normal() - (sex[i] === 'Female' ? LOAN_DEMO_FACTS.selectionGap.logitPenalty : 0));
-    if (region[i] === 'South' && age[i] < 30) s = uniform();
+    if (region[i] === 'South' && age[i] < 30) s = 1 - logistic(z + 0.6 * normal());
     score[i] = Math.round(s * 1e6) / 1e6;
     approved[i] = score[i] >= 0.5 ? 1 : 0;
     if (uniform() < LOAN_DEMO_FACTS.missing.income) income[i] = NaN;

@@ -63,8 +63,10 @@ function copiesPrediction(table: Table, target: ErrorTarget, name: string): bool
   const column = table.column(name);
   const toPred = new Map<string | number, number>();
   const fromPred = new Map<number, string | number>();
+  let rows = 0;
   for (let i = 0; i < table.rowCount; i++) {
     if (!target.usable[i]) continue;
+    rows++;
     const v = column.type === 'numeric' ? column.values[i] : column.type === 'categorical' ? column.codes[i] : column.type === 'boolean' ? column.values[i] : NaN;
     if (column.type === 'numeric' ? Number.isNaN(v) : v < 0 || (column.type === 'boolean' && v === MISSING_BOOL)) return false;
     const key: string | number = column.type === 'numeric' ? v : `${v}`;
@@ -77,8 +79,12 @@ function copiesPrediction(table: Table, target: ErrorTarget, name: string): bool
       fromPred.set(p, key);
     } else if (a !== p || b !== key) return false;
   }
-  return toPred.size >= 2;
+  // On a handful of rows any column with distinct values "maps" to the predictions: that is no evidence.
+  return toPred.size >= 2 && rows >= MIN_ROWS_FOR_COPY;
 }
+
+/** Rows needed before a one-to-one match with the predictions counts as a copy of them. */
+const MIN_ROWS_FOR_COPY = 30;
 
 /** How the tree reads each feature column. */
 export function columnKinds(table: Table, features: readonly string[]): Map<string, ColumnKind> {

@@ -16,7 +16,7 @@ test('candor demo trains a model, assesses it through its ONNX file, and finds e
   assert.match(r.stdout, /report\.html/);
   const ins = JSON.parse(readFileSync(join(dir, 'insights.json'), 'utf8')) as Json;
 
-  // 1. The cohort where the model guesses fails far more often than the model overall.
+  // 1. The cohort whose past decisions were reversed: the model learned them and fails there far more often.
   const cohort = ins.cohorts.find((c: Json) => c.name === 'young_south');
   assert.ok(cohort && cohort.count > 100, 'young_south cohort reported');
   const overallError = 1 - ins.overall.accuracy;

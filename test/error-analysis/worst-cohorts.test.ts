@@ -37,7 +37,7 @@ test('worstCohorts is reproducible for a seed', () => {
   assert.notDeepEqual(a.cohorts.map((x) => x.ci), c.cohorts.map((x) => x.ci));
 });
 
-test('worstCohorts on the demo loans finds the planted cohort (region South, age under 30) among the top 10 at about twice the overall error', () => {
+test('worstCohorts on the demo loans finds the planted cohort (region South, age under 30) among the top 10 at well over twice the overall error', () => {
   const worst = worstCohorts(loans, { ...options, top: 10 });
   const planted = evaluateMask(parseExpression(LOAN_DEMO_FACTS.highErrorCohort.expression), loans);
   const hits = worst.cohorts.filter((c) => {
@@ -45,8 +45,8 @@ test('worstCohorts on the demo loans finds the planted cohort (region South, age
     return m.and(planted).count() / m.or(planted).count() >= 0.85;
   });
   assert.ok(hits.length >= 1, worst.cohorts.map((c) => c.expression).join('\n'));
-  // Coin-flip decisions: about 50% error against about 25% overall.
-  assert.ok((hits[0].lift as number) >= 1.9, String(hits[0].lift));
+  // Reversed decisions: about 75% error against about 26% overall.
+  assert.ok((hits[0].lift as number) >= 2.5, String(hits[0].lift));
 });
 
 test('worstCohorts: Wilson intervals without bootstrap; regression ranks by mean absolute error', () => {

@@ -188,6 +188,24 @@ interface TreeAttributes {
   leafWeight: number[];
 }
 
+function emptyTreeAttributes(): TreeAttributes {
+  return { treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [], leafTree: [], leafNode: [], leafTarget: [], leafWeight: [] };
+}
+
+/** The `nodes_*` attributes shared by TreeEnsembleClassifier and TreeEnsembleRegressor. */
+function nodeAttributesOf(a: TreeAttributes): Record<string, OnnxAttribute> {
+  return {
+    nodes_treeids: ints(a.treeIds),
+    nodes_nodeids: ints(a.nodeIds),
+    nodes_featureids: ints(a.featureIds),
+    nodes_modes: strings(a.modes),
+    nodes_values_as_tensor: doubles(a.values),
+    nodes_truenodeids: ints(a.trueIds),
+    nodes_falsenodeids: ints(a.falseIds),
+    nodes_missing_value_tracks_true: ints(a.missingTrue),
+  };
+}
+
 /**
  * Appends one tree. A category-set split becomes a chain of BRANCH_EQ nodes on the category code
  * (one per category going left, each sending its match left and the rest down the chain, the last
@@ -269,7 +287,7 @@ function gbdtGraph(model: GbdtModel, b: Builder): OnnxValueInfo[] {
   b.nodes.push({ op: 'Concat', inputs: pieces, outputs: ['features'], name: 'features/concat', attributes: { axis: int(1) } });
 
   const K = model.baseline.length;
-  const a: TreeAttributes = { treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [], leafTree: [], leafNode: [], leafTarget: [], leafWeight: [] };
+  const a = emptyTreeAttributes();
   let treeId = 0;
   for (const iteration of model.trees) iteration.forEach((tree, k) => addTree(a, tree, treeId++, k, codes));
   if (model.task === 'binary' && !a.leafWeight.some((w) => w < 0)) {
@@ -278,14 +296,7 @@ function gbdtGraph(model: GbdtModel, b: Builder): OnnxValueInfo[] {
     for (const w of [-1, 1]) addTree(a, { nodes: [{ feature: -1, threshold: null, categories: null, missingLeft: false, left: -1, right: -1, value: w, gain: 0, depth: 0, count: 0, weight: 0 }] }, treeId++, 0, codes);
   }
   const nodeAttributes: Record<string, OnnxAttribute> = {
-    nodes_treeids: ints(a.treeIds),
-    nodes_nodeids: ints(a.nodeIds),
-    nodes_featureids: ints(a.featureIds),
-    nodes_modes: strings(a.modes),
-    nodes_values_as_tensor: doubles(a.values),
-    nodes_truenodeids: ints(a.trueIds),
-    nodes_falsenodeids: ints(a.falseIds),
-    nodes_missing_value_tracks_true: ints(a.missingTrue),
+    ...nodeAttributesOf(a),
     base_values_as_tensor: doubles(model.baseline),
   };
   if (model.task === 'regression') {
@@ -339,7 +350,7 @@ function treeGraph(model: TreeModel, b: Builder): OnnxValueInfo[] {
     throw userError('unsupported_model', `cannot export to ONNX: a classification tree with ${tree.classes.length} class${tree.classes.length === 1 ? '' : 'es'} (expected 2 or more)`, {});
   }
   const x = designNodes(model.design, b);
-  const a: TreeAttributes = { treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [], leafTree: [], leafNode: [], leafTarget: [], leafWeight: [] };
+  const a = emptyTreeAttributes();
   const binary = tree.task === 'classification' && tree.classes.length === 2;
   for (const nd of tree.nodes) {
     const leaf = nd.feature < 0;
@@ -364,14 +375,7 @@ function treeGraph(model: TreeModel, b: Builder): OnnxValueInfo[] {
     });
   }
   const nodeAttributes: Record<string, OnnxAttribute> = {
-    nodes_treeids: ints(a.treeIds),
-    nodes_nodeids: ints(a.nodeIds),
-    nodes_featureids: ints(a.featureIds),
-    nodes_modes: strings(a.modes),
-    nodes_values_as_tensor: doubles(a.values),
-    nodes_truenodeids: ints(a.trueIds),
-    nodes_falsenodeids: ints(a.falseIds),
-    nodes_missing_value_tracks_true: ints(a.missingTrue),
+    ...nodeAttributesOf(a),
     post_transform: str('NONE'),
   };
   if (tree.task === 'regression') {

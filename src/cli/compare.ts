@@ -1,10 +1,11 @@
+import { basename, join, resolve } from 'node:path';
 import { readTable } from '../adapters/io/index.js';
 import { parseCohortFlag } from '../cohort/index.js';
-import { type CompareModel, type CompareOptions, type Comparison, comparisonDocument, compareModels, type MetricDelta } from '../compare/index.js';
+import { type CompareModel, type CompareOptions, type Comparison, comparedRows, comparisonDocument, compareModels, type MetricDelta, type RegressionAnalysis } from '../compare/index.js';
 import { userError } from '../errors/index.js';
 import { metricInfo } from '../metrics/index.js';
 import { cachedPredict } from '../model/index.js';
-import { booleanColumn, numericColumn, type Table } from '../table/index.js';
+import { applyRoles, booleanColumn, inferRoles, numericColumn, type Table } from '../table/index.js';
 import { formatOptions, numberOption, type OptionSpecs, parseArgs } from './args.js';
 import { list, READ_SPECS, readOptionsFrom, splitAssignment } from './read-options.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
@@ -32,6 +33,9 @@ export const COMPARE_SPECS: OptionSpecs = {
 
 const SPECS: OptionSpecs = {
   ...COMPARE_SPECS,
+  regressions: { type: 'boolean', help: "describe each model's new errors (rows the baseline got right that it gets wrong) with an error tree over the feature columns (default: on when the data has feature columns)" },
+  'regression-features': { type: 'string', value: 'A,B,…', help: 'columns that tree may split on (default: all but the label, predictions, scores and ids)' },
+  out: { type: 'string', value: 'DIR', help: 'write DIR/insights.json and DIR/report.html: the first candidate assessed, with a comparison section' },
   json: { type: 'boolean', help: 'print the comparison document on stdout (and nothing else)' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
@@ -42,14 +46,22 @@ Model versions side by side on the same rows: every metric overall, per cohort a
 group, each model's difference to the baseline with a paired bootstrap interval (↑ up, ↓ down,
 ≈ when the interval contains 0; in colour, green is an improvement and red a regression), the change of the disparities between groups, and backward
 compatibility: BTC (of the rows the baseline got right, the share the model also gets right) and
-BEC (of the model's errors, the share the baseline also made).
+BEC (of the model's errors, the share the baseline also made). Score metrics (ROC AUC, average
+precision, log loss, Brier score) get intervals when the baseline and the model both have --score.
+
+Where the regressions are: on the rows the baseline got right, an error tree over the other columns
+predicts which ones the model now gets wrong (its "new errors"); the cohorts where that happens
+most often are listed with their regression rate (1 − BTC there) against the overall one. On by
+default when the data has feature columns (it costs one small tree per model, and answers the
+question a comparison is for); --no-regressions skips it.
 
 Options:
 ${formatOptions(SPECS)}
 
 Examples:
   candor compare preds.csv --label y_true --pred v1=y_pred --pred "v2=y_score >= 0.3" --sensitive race
-  candor compare test.csv --label y --model v1=old.onnx --model v2=new.onnx --cohort "women=sex = 'Female'" --json`;
+  candor compare test.csv --label y --model v1=old.onnx --model v2=new.onnx --cohort "women=sex = 'Female'" --json
+  candor compare preds.csv --label y --pred v1=a --score v1=sa --pred v2=b --score v2=sb --out report/`;
 
 /** What the flags of `compare`/`gate` resolve to, before the data is read. */
 export interface CompareArgs {
@@ -113,10 +125,20 @@ export function resolveCompareArgs(argv: string[], specs: OptionSpecs, command: 
 
 /** Reads the data, runs the `--model` models on it and compares. */
 export async function compareFromArgs(args: CompareArgs): Promise<Comparison> {
-  let { table } = await readTable(args.data, args.read);
+  return (await compareData(args)).comparison;
+}
+
+/** {@link compareFromArgs}, with the table it compared (model columns added) and the options it used. */
+async function compareData(args: CompareArgs): Promise<{ comparison: Comparison; table: Table; options: CompareOptions; rowsRead: number }> {
+  const read = await readTable(args.data, args.read);
+  let table = read.table;
   const options = { ...args.options, models: args.options.models.map((m) => ({ ...m })) };
   for (const r of args.run) table = await addModelColumns(table, r, args, options);
-  return compareModels(table, options);
+  // Identifiers and scores are never default features of the regression tree: take the roles their names and values suggest.
+  if (options.regressions && !(typeof options.regressions === 'object' && options.regressions.features)) {
+    table = applyRoles(table, inferRoles(table).filter((p) => p.source !== 'default' && (p.role === 'id' || p.role === 'score')));
+  }
+  return { comparison: compareModels(table, options), table, options, rowsRead: read.report.rowsRead };
 }
 
 /** Scores the rows with a model: `__candor_model_NAME_pred` (predicts the positive class) and `_score`. */
@@ -176,18 +198,72 @@ export function renderCompareText(c: Comparison, style: Style): string {
     const rows = c.compatibility.map((x) => [x.cohort ?? (x.group ? Object.values(x.group).join(' | ') : 'all rows'), `${x.model} vs ${x.baseline}`, num(x.btc), num(x.bec), String(x.newErrors), String(x.count)]);
     parts.push(`${style.bold('Backward compatibility')} (BTC: of the rows the baseline got right, the share the model also gets right; BEC: of the model's errors, the share the baseline also made)\n${formatTable(['rows', 'models', 'BTC', 'BEC', 'new errors', 'n'], rows, style)}`);
   }
+  if (c.regressions?.length) parts.push(renderRegressionsText(c.regressions, style));
   if (c.warnings.length) parts.push(c.warnings.map((w) => style.yellow(`warning: ${w.message}`)).join('\n'));
   return parts.join('\n\n');
+}
+
+/** The new-errors analyses as text: per candidate, the overall regression rate and the top cohorts. */
+export function renderRegressionsText(regressions: readonly RegressionAnalysis[], style: Style): string {
+  const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+  return regressions
+    .map((r) => {
+      const head = `${style.bold(`Where ${r.model} breaks what ${r.baseline} got right`)} (new errors: ${r.newErrors.toLocaleString('en-US')} of the ${r.rows.toLocaleString('en-US')} rows ${r.baseline} got right, ${pct(r.regressionRate)}; error tree over ${r.features.length ? r.features.join(', ') : 'no features'})`;
+      if (r.cohorts.length === 0) {
+        const why = r.features.length === 0 ? 'no feature columns to split on' : r.newErrors === 0 ? 'there are none' : `no cohort of at least ${r.minRows} rows stands out`;
+        return `${head}\n  ${why}${r.warnings.length ? `\n${r.warnings.map((w) => style.yellow(`  warning: ${w.message}`)).join('\n')}` : ''}`;
+      }
+      const rows = r.cohorts.map((c, k) => [String(k + 1), c.rows.toLocaleString('en-US'), c.newErrors.toLocaleString('en-US'), `${pct(c.regressionRate)}${c.ci ? ` [${pct(c.ci[0])}, ${pct(c.ci[1])}]` : ''}`, c.lift === null ? '—' : `${c.lift.toFixed(2)}×`, pct(c.coverage), c.expression]);
+      const note = style.dim(`  regression rate: of the cohort's rows ${r.baseline} got right, the share ${r.model} gets wrong (1 − BTC there), ${Math.round(r.confidence * 100)}% Wilson interval; lift: against the overall ${pct(r.regressionRate)}; share: of all new errors`);
+      return `${head}\n${note}\n${formatTable(['#', `${r.baseline} right`, 'new errors', 'regression rate', 'lift', 'share', 'cohort'], rows, style)}`;
+    })
+    .join('\n\n');
+}
+
+/** Writes `insights.json` and `report.html` into `dir`: the first candidate assessed on the compared rows, with the comparison attached. */
+async function writeCompareOutputs(dir: string, data: string, table: Table, options: CompareOptions, comparison: Comparison, rowsRead: number): Promise<void> {
+  const [{ assess }, { writeFileAtomic }, { loadReportClient }, { encodeTable }, { renderReport }, { REPORT_MAX_ROWS }] = await Promise.all([
+    import('../assess/index.js'),
+    import('../adapters/atomic-write.js'),
+    import('../adapters/report.js'),
+    import('../report/embed.js'),
+    import('../report/html.js'),
+    import('../adapters/outputs.js'),
+  ]);
+  const paired = comparedRows(table, options);
+  const indices: number[] = [];
+  for (let i = 0; i < paired.length; i++) if (paired[i]) indices.push(i);
+  const rows = table.take(indices);
+  const model = options.models.find((m) => m.name !== comparison.baseline) ?? options.models[0];
+  const assessOptions = { label: options.label, pred: model.pred, score: model.score, positive: options.positive, where: options.where, sensitive: options.sensitive, cohorts: options.cohorts, bootstrap: options.bootstrap, seed: options.seed, confidence: options.confidence, maxGroups: options.maxGroups };
+  const insights = assess(rows, assessOptions);
+  insights.config = { ...insights.config, model: model.name };
+  insights.source = { ...insights.source, file: data, rowsRead };
+  insights.comparison = comparisonDocument(comparison);
+  await writeFileAtomic(join(dir, 'insights.json'), `${JSON.stringify(insights, null, 2)}\n`);
+  const html = renderReport({ insights, data: encodeTable(rows, { maxRows: REPORT_MAX_ROWS, seed: options.seed ?? 0, options: assessOptions }), clientScript: await loadReportClient(), title: `Model comparison — ${basename(data)}` });
+  await writeFileAtomic(join(dir, 'report.html'), html);
 }
 
 /** `candor compare`: read, run the models, compare, print. */
 export async function runCompare(argv: string[]): Promise<number> {
   const args = resolveCompareArgs(argv, SPECS, 'compare', { bootstrap: 1000 });
-  const comparison = await compareFromArgs(args);
-  if (args.values.json === true) process.stdout.write(`${JSON.stringify(comparisonDocument(comparison), null, 2)}\n`);
+  const v = args.values;
+  const features = list(typeof v['regression-features'] === 'string' ? v['regression-features'] : undefined);
+  if (v.regressions === false && features) throw userError('invalid_option', '--regression-features names the columns of the regression tree, which --no-regressions turns off: give one or the other');
+  // Asked for (a flag or its features): reported even when it finds nothing; by default, only when there are features.
+  const asked = v.regressions === true || features !== undefined;
+  if (v.regressions !== false) args.options.regressions = features ? { features } : true;
+  const { comparison, table, options, rowsRead } = await compareData(args);
+  if (!asked && comparison.regressions?.every((r) => r.features.length === 0)) delete comparison.regressions;
+  const out = typeof v.out === 'string' ? v.out : undefined;
+  if (out) await writeCompareOutputs(out, args.data, table, options, comparison, rowsRead);
+  if (v.json === true) process.stdout.write(`${JSON.stringify(comparisonDocument(comparison), null, 2)}\n`);
   else {
-    const color = typeof args.values.color === 'boolean' ? args.values.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    process.stdout.write(`${renderCompareText(comparison, makeStyle(color))}\n`);
+    const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    const style = makeStyle(color);
+    process.stdout.write(`${renderCompareText(comparison, style)}\n`);
+    if (out) process.stdout.write(`\nWrote ${resolve(out, 'insights.json')}\n  and ${resolve(out, 'report.html')}\n`);
   }
   return 0;
 }

@@ -7,9 +7,12 @@ import type { Insights, Warning } from '../report/insights.js';
 import { percentileInterval } from '../stats/index.js';
 import { booleanColumn, type Table } from '../table/index.js';
 import { compatibilityOf, newErrorsMask } from './compatibility.js';
+import { pairRows } from './compared-rows.js';
 import { jointCounts } from './joint-counts.js';
 import type { CompareOptions } from './options.js';
 import { pairedBootstrap, streamSeed } from './paired-bootstrap.js';
+import { regressionAnalysis } from './regressions.js';
+import { pairedScoreBootstrap, SCORE_DELTA_METRICS, type ScoreResamples } from './score-bootstrap.js';
 import type { CohortComparison, Comparison, Compatibility, DisparityComparison, GroupComparison, Mark, MetricDelta, NewErrors, ScopeComparison } from './result.js';
 
 /** Count metrics whose differences get paired bootstrap intervals (the raw cells are bookkeeping). */
@@ -28,6 +31,14 @@ interface Settings {
   confidence: number;
 }
 
+/** Per-resample values of one metric: each candidate's difference per group, and the change of the between-groups difference and ratio. */
+interface Resampled {
+  /** Resample-major, `delta[r * nGroups + g]`. */
+  delta: Float64Array;
+  difference: Float64Array | undefined;
+  ratio: Float64Array | undefined;
+}
+
 /**
  * Compares binary classifiers on the same rows: every model's metrics overall, per cohort and per
  * sensitive group (computed by `assess`), each candidate's difference to the baseline with a paired
@@ -35,17 +46,21 @@ interface Settings {
  * change of the disparities between groups, and backward compatibility (BTC, BEC) with the
  * "new errors" cohort.
  *
- * Only rows with a label and every model's prediction are compared (a warning says how many were
- * left out), so the models are measured on identical rows. The paired bootstrap draws the joint
- * (label, baseline, candidate) cells of each group from a multinomial — exactly the distribution
- * of row resampling, at O(groups) per resample (see {@link pairedBootstrap}); score metrics
- * (ROC AUC…) get point differences only.
+ * Only rows with a label and every model's prediction (and score, where given) are compared (a
+ * warning says how many were left out), so the models are measured on identical rows. For count
+ * metrics the paired bootstrap draws the joint (label, baseline, candidate) cells of each group
+ * from a multinomial — exactly the distribution of row resampling, at O(groups) per resample (see
+ * {@link pairedBootstrap}). Score metrics (ROC AUC, average precision, log loss, Brier score) need
+ * the rows: when both models have a score, the same rows are resampled for both (see
+ * {@link pairedScoreBootstrap}; above `bootstrapRowLimit` rows, from a seeded sample, with a
+ * warning). With `regressions`, each candidate's new errors are described by the error tree (see
+ * {@link regressionAnalysis}).
  * @example
  * const c = compareModels(table, { label: 'y', models: [{ name: 'v1', pred: 'old' }, { name: 'v2', pred: 'new' }], cohorts });
  * c.overall.deltas.v2.accuracy // { value: 0.012, interval: [0.004, 0.02], mark: 'up' }
  */
 export function compareModels(table: Table, options: CompareOptions): Comparison {
-  const { label, models, sensitive = [], cohorts = [], where, positive, bootstrap = 1000, seed = 0, confidence = 0.95, maxGroups = 1000 } = options;
+  const { label, models, sensitive = [], cohorts = [], where, positive, bootstrap = 1000, seed = 0, confidence = 0.95, maxGroups = 1000, bootstrapRowLimit = 200_000 } = options;
   if (models.length === 0) throw userError('missing_option', 'no models to compare: give at least one (--pred NAME=COL)');
   const names = models.map((m) => m.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -55,6 +70,7 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
   if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) throw userError('invalid_option', `invalid bootstrap: ${bootstrap} (expected a whole number >= 0)`);
   if (!Number.isInteger(seed)) throw userError('invalid_option', `invalid seed: ${seed} (expected a whole number)`);
   if (!(confidence > 0 && confidence < 1)) throw userError('invalid_option', `invalid confidence: ${confidence} (expected 0 < confidence < 1)`);
+  if (!(Number.isInteger(bootstrapRowLimit) && bootstrapRowLimit >= 100)) throw userError('invalid_option', `invalid bootstrapRowLimit: ${bootstrapRowLimit} (expected a whole number >= 100)`);
   const s: Settings = { bootstrap, seed, confidence };
 
   const prepared = models.map((m) => prepare(table, { label, pred: m.pred, score: m.score, where, positive }));
@@ -63,18 +79,9 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
   });
   const warnings: Warning[] = [...prepared[0].warnings.filter((w) => w.code !== 'dropped_rows')];
   const n = table.rowCount;
-  const paired = new Uint8Array(n);
-  let pairedRows = 0;
-  let anyDropped = false;
-  for (let i = 0; i < n; i++) {
-    let ok = 1;
-    for (const p of prepared) ok &= p.usable[i];
-    paired[i] = ok;
-    pairedRows += ok;
-    if (!ok && prepared[0].include[i]) anyDropped = true;
-  }
+  const { paired, count: pairedRows, dropped } = pairRows(prepared, n);
   if (pairedRows === 0) throw userError('no_rows', 'no rows to compare: no row has a label and every model\'s prediction');
-  if (anyDropped) warnings.push({ code: 'dropped_rows', count: prepared[0].rows - pairedRows, message: `${prepared[0].rows - pairedRows} of ${prepared[0].rows} rows left out: they lack a label or some model's prediction` });
+  if (dropped > 0) warnings.push({ code: 'dropped_rows', count: prepared[0].rows - pairedRows, message: `${prepared[0].rows - pairedRows} of ${prepared[0].rows} rows left out: they lack a label or some model's prediction` });
 
   // Every model is assessed on exactly the paired rows.
   const pairedTable = table.withColumn(booleanColumn(PAIRED_COLUMN, paired));
@@ -83,23 +90,38 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
     insights.set(m.name, assess(pairedTable, { label, pred: m.pred, score: m.score, positive, where: `${PAIRED_COLUMN} = true`, sensitive, cohorts, bootstrap: 0, curves: false, maxGroups }));
   }
   const base = prepared[names.indexOf(baseline)].target as { label: Uint8Array; pred: Uint8Array };
-  const candidates = models.filter((m) => m.name !== baseline).map((m) => ({ name: m.name, pred: (prepared[names.indexOf(m.name)].target as { pred: Uint8Array }).pred }));
+  const scoreOf = (name: string) => (prepared[names.indexOf(name)].target as { score: Float64Array | null }).score;
+  const baseScore = scoreOf(baseline);
+  const candidates = models.filter((m) => m.name !== baseline).map((m) => ({ name: m.name, pred: (prepared[names.indexOf(m.name)].target as { pred: Uint8Array }).pred, score: scoreOf(m.name) }));
   const compatibility: Compatibility[] = [];
+  // Disparities are compared for the count metrics, and for the score metrics when a model has a score.
+  const disparityMetrics: string[] = [...DELTA_METRICS, ...(models.some((m) => m.score !== undefined) ? SCORE_DELTA_METRICS : [])];
+  let sampled: { rows: number; of: number } | null = null;
 
   const scope = (codes: Int32Array, nGroups: number, salt: string, metricsOf: (ins: Insights, g: number) => Record<string, number | null>, counts: Float64Array, where: (g: number) => { cohort: string | null; group: Record<string, string> | null }) => {
     const out: ScopeComparison[] = Array.from({ length: nGroups }, (_, g) => ({ count: counts[g], metrics: Object.fromEntries(models.map((m) => [m.name, metricsOf(insights.get(m.name)!, g)])), deltas: {} }));
-    const disparity: Record<string, { difference: MetricDelta; ratio: MetricDelta }>[] = DELTA_METRICS.map(() => ({}));
+    const disparity: Record<string, Record<string, { difference: MetricDelta; ratio: MetricDelta }>> = Object.fromEntries(disparityMetrics.map((id) => [id, {}]));
     for (const c of candidates) {
       const cells = jointCounts(codes, nGroups, base.label, base.pred, c.pred);
-      const boot = s.bootstrap > 0 ? collect(cells, nGroups, s, streamSeed(seed, `${c.name}\u0000${salt}`)) : null;
+      const resampled = new Map<string, Resampled>();
+      let boot: Collected | null = null;
+      if (s.bootstrap > 0) {
+        boot = collect(cells, nGroups, s, streamSeed(seed, `${c.name}\u0000${salt}`));
+        DELTA_METRICS.forEach((id, k) => resampled.set(id, { delta: boot!.deltas[k], difference: boot!.difference[k], ratio: boot!.ratio[k] }));
+        if (baseScore && c.score) {
+          const scores = pairedScoreBootstrap(base.label, baseScore, c.score, codes, nGroups, { resamples: s.bootstrap, seed: streamSeed(seed, `${c.name}\u0000${salt}\u0000score`), rowLimit: bootstrapRowLimit });
+          if (scores.sample && (!sampled || scores.sample.of > sampled.of)) sampled = scores.sample;
+          SCORE_DELTA_METRICS.forEach((id, k) => resampled.set(id, scoreResampled(scores, k, nGroups, s.bootstrap)));
+        }
+      }
       for (let g = 0; g < nGroups; g++) {
         const a = out[g].metrics[baseline];
         const b = out[g].metrics[c.name];
         const deltas: Record<string, MetricDelta> = {};
         for (const id of Object.keys(b)) {
-          const k = DELTA_METRICS.indexOf(id as BinaryMetricId);
           const value = a[id] === null || a[id] === undefined || b[id] === null ? null : b[id]! - a[id]!;
-          const interval = boot && k >= 0 && value !== null ? intervalOf(boot.deltas[k], g, nGroups, s) : null;
+          const samples = resampled.get(id);
+          const interval = samples && value !== null ? intervalOf(samples.delta, g, nGroups, s) : null;
           deltas[id] = { value, interval, mark: markOf(interval) };
         }
         out[g].deltas[c.name] = deltas;
@@ -117,16 +139,17 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
         });
       }
       if (nGroups > 1) {
-        DELTA_METRICS.forEach((id, k) => {
+        for (const id of disparityMetrics) {
           const pa = between(out.map((r) => r.metrics[baseline][id] ?? null));
           const pb = between(out.map((r) => r.metrics[c.name][id] ?? null));
-          const delta = (x: number | null, y: number | null, samples: Float64Array | undefined): MetricDelta => {
+          const samples = resampled.get(id);
+          const delta = (x: number | null, y: number | null, draws: Float64Array | undefined): MetricDelta => {
             const value = x === null || y === null ? null : y - x;
-            const interval = samples && value !== null ? intervalOf(samples, 0, 1, s) : null;
+            const interval = draws && value !== null ? intervalOf(draws, 0, 1, s) : null;
             return { value, interval, mark: markOf(interval) };
           };
-          disparity[k][c.name] = { difference: delta(pa.difference, pb.difference, boot?.difference[k]), ratio: delta(pa.ratio, pb.ratio, boot?.ratio[k]) };
-        });
+          disparity[id][c.name] = { difference: delta(pa.difference, pb.difference, samples?.difference), ratio: delta(pa.ratio, pb.ratio, samples?.ratio) };
+        }
       }
     }
     return { out, disparity };
@@ -161,14 +184,27 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
     };
     const { out, disparity } = scope(grouping.codes, grouping.keys.length, `by:${by.join(',')}`, metricsOf, grouping.sizes, (g) => ({ cohort: null, group: grouping.keys[g] }));
     out.forEach((r, g) => groups.push({ by: [...by], key: grouping.keys[g], ...r }));
-    DELTA_METRICS.forEach((id, k) => {
+    for (const id of disparityMetrics) {
       const values: DisparityComparison['values'] = {};
       for (const m of models) values[m.name] = between(out.map((r) => r.metrics[m.name][id] ?? null));
-      disparities.push({ by: [...by], metric: id, values, deltas: disparity[k] });
-    });
+      disparities.push({ by: [...by], metric: id, values, deltas: disparity[id] });
+    }
   }
 
   const newErrors: NewErrors[] = candidates.map((c) => ({ baseline, model: c.name, ...newErrorsMask(base.label, base.pred, c.pred, paired) }));
+  const sample = sampled as { rows: number; of: number } | null;
+  if (sample) {
+    warnings.push({
+      code: 'bootstrap_sample',
+      count: sample.rows,
+      message: `intervals of the score-metric differences (ROC AUC, average precision, log loss, Brier score) come from a paired bootstrap over a seeded sample of ${sample.rows.toLocaleString('en-US')} of ${sample.of.toLocaleString('en-US')} rows (seed ${seed}), scaled by √(sample share) per group; raise bootstrapRowLimit for exact row resampling`,
+    });
+  }
+  const regressionOptions = options.regressions === true ? {} : options.regressions || null;
+  const specs = [label, ...models.flatMap((m) => (m.score === undefined ? [m.pred] : [m.pred, m.score]))];
+  const regressions = regressionOptions
+    ? candidates.map((c) => regressionAnalysis(table, { baseline, model: c.name, label: base.label, basePred: base.pred, candidatePred: c.pred, include: paired, where, specs, confidence }, regressionOptions))
+    : undefined;
   return {
     schemaVersion: 1,
     models: models.map((m) => ({ name: m.name, pred: m.pred, score: m.score ?? null })),
@@ -181,6 +217,7 @@ export function compareModels(table: Table, options: CompareOptions): Comparison
     disparities,
     compatibility,
     newErrors,
+    ...(regressions ? { regressions } : {}),
     warnings,
   };
 }
@@ -238,6 +275,24 @@ function collect(cells: Float64Array, nGroups: number, s: Settings, seed: number
     }
   });
   return c;
+}
+
+/** A score metric's per-resample candidate − baseline differences, and the change of its between-groups difference and ratio. */
+function scoreResampled(scores: ScoreResamples, k: number, nGroups: number, resamples: number): Resampled {
+  const a = scores.a[k];
+  const b = scores.b[k];
+  const delta = new Float64Array(a.length);
+  for (let j = 0; j < a.length; j++) delta[j] = b[j] - a[j];
+  if (nGroups < 2) return { delta, difference: undefined, ratio: undefined };
+  const difference = new Float64Array(resamples);
+  const ratio = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    const da = between(a.subarray(r * nGroups, (r + 1) * nGroups));
+    const db = between(b.subarray(r * nGroups, (r + 1) * nGroups));
+    difference[r] = da.difference === null || db.difference === null ? NaN : db.difference - da.difference;
+    ratio[r] = da.ratio === null || db.ratio === null ? NaN : db.ratio - da.ratio;
+  }
+  return { delta, difference, ratio };
 }
 
 /** Percentile interval of group g's resamples (stored resample-major). */

@@ -1,10 +1,13 @@
 export { compareModels, markOf } from './compare.js';
+export { comparedRows } from './compared-rows.js';
 export type { CompareModel, CompareOptions } from './options.js';
 export type { Comparison, CohortComparison, Compatibility, DisparityComparison, GroupComparison, Mark, MetricDelta, NewErrors, ScopeComparison } from './result.js';
 export { comparisonDocument } from './result.js';
 export { compatibilityOf, newErrorsMask, type CompatibilityCounts } from './compatibility.js';
 export { jointCounts, confusionFromJoint } from './joint-counts.js';
 export { pairedBootstrap } from './paired-bootstrap.js';
+export { pairedScoreBootstrap, SCORE_DELTA_METRICS, type ScoreBootstrapOptions, type ScoreDeltaMetric, type ScoreResamples } from './score-bootstrap.js';
+export { regressionAnalysis, type RegressionAnalysis, type RegressionCohort, type RegressionInput, type RegressionOptions } from './regressions.js';
 export { Gate, GateFile, parseGates, parseBound, satisfies, type Bound, type BoundText, type Op } from './gates.js';
 export { evaluateGates, type CheckResult, type GateResult } from './evaluate-gates.js';
-export { ComparisonDocument, MetricDeltaSchema } from './schema.js';
+export { ComparisonDocument, MetricDeltaSchema, RegressionAnalysisSchema } from './schema.js';

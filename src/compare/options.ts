@@ -1,4 +1,5 @@
 import type { Cohort } from '../cohort/index.js';
+import type { RegressionOptions } from './regressions.js';
 
 /** One model being compared: a name and where its predictions are. */
 export interface CompareModel {
@@ -6,7 +7,7 @@ export interface CompareModel {
   name: string;
   /** The predicted label: a column name or a boolean expression (`y_score >= 0.3`). */
   pred: string;
-  /** A score column, for the score metrics (ROC AUC…; their deltas carry no interval). */
+  /** A score column, for the score metrics (ROC AUC…; their deltas get intervals when the baseline has a score too). */
   score?: string;
 }
 
@@ -34,4 +35,14 @@ export interface CompareOptions {
   confidence?: number;
   /** A sensitive column with more distinct values is refused. Defaults to 1000. */
   maxGroups?: number;
+  /**
+   * The paired row bootstrap of the score metrics runs on at most this many rows per scope: above
+   * it, on a seeded sample, its spread scaled to the full size (with a warning). Defaults to 200,000.
+   */
+  bootstrapRowLimit?: number;
+  /**
+   * Describe each candidate's new errors (rows the baseline got right that it gets wrong) with the
+   * error tree: `true` for the defaults, or the tree's options. Defaults to false.
+   */
+  regressions?: boolean | RegressionOptions;
 }

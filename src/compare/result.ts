@@ -1,4 +1,5 @@
 import type { Warning } from '../report/insights.js';
+import type { RegressionAnalysis } from './regressions.js';
 
 /** Direction of a difference: `up`/`down` when its interval excludes 0, `same` when it contains 0. */
 export type Mark = 'up' | 'down' | 'same';
@@ -7,7 +8,7 @@ export type Mark = 'up' | 'down' | 'same';
 export interface MetricDelta {
   /** The difference of the point values; null when either is undefined. */
   value: number | null;
-  /** Paired bootstrap percentile interval; null without bootstrap, or for score metrics. */
+  /** Paired bootstrap percentile interval; null without bootstrap, or for a score metric unless both models have a score. */
   interval: [number, number] | null;
   /** From the interval; null when there is none. `up` means the metric grew (better or worse depends on the metric). */
   mark: Mark | null;
@@ -82,6 +83,8 @@ export interface Comparison {
   disparities: DisparityComparison[];
   compatibility: Compatibility[];
   newErrors: NewErrors[];
+  /** Per candidate, where its new errors are (with the `regressions` option). */
+  regressions?: RegressionAnalysis[];
   warnings: Warning[];
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { Warning } from '../report/insights.js';
+
+// The insights schema embeds this document (`insights.comparison`), so this file must not import
+// it back: a warning is checked for the fields every warning has, and keeps the others.
+const Warning = z.object({ code: z.string(), message: z.string() }).passthrough();
 
 const Interval = z.tuple([z.number(), z.number()]);
 const Value = z.number().nullable();
@@ -13,6 +16,31 @@ const Scope = {
   metrics: z.record(z.string(), z.record(z.string(), Value)),
   deltas: z.record(z.string(), z.record(z.string(), MetricDeltaSchema)),
 };
+
+/** Where a candidate's new errors are: the surrogate tree's cohorts (see `regressionAnalysis`). */
+export const RegressionAnalysisSchema = z.object({
+  baseline: z.string(),
+  model: z.string(),
+  features: z.array(z.string()),
+  rows: z.number(),
+  newErrors: z.number(),
+  regressionRate: Value,
+  tree: z.object({ maxDepth: z.number(), maxLeaves: z.number(), minLeafRows: z.number(), nodes: z.number() }),
+  minRows: z.number(),
+  confidence: z.number(),
+  cohorts: z.array(
+    z.object({
+      expression: z.string(),
+      rows: z.number(),
+      newErrors: z.number(),
+      regressionRate: z.number(),
+      ci: Interval.nullable(),
+      lift: Value,
+      coverage: Value,
+    }),
+  ),
+  warnings: z.array(Warning),
+});
 
 /**
  * The comparison document — what `candor compare --json` prints and {@link comparisonDocument}
@@ -58,6 +86,8 @@ export const ComparisonDocument = z.object({
     }),
   ),
   newErrors: z.array(z.object({ baseline: z.string(), model: z.string(), count: z.number() })),
+  /** Present when the new errors were described (`compare --regressions`, the default with feature columns). */
+  regressions: z.array(RegressionAnalysisSchema).optional(),
   warnings: z.array(Warning),
 });
 export type ComparisonDocument = z.infer<typeof ComparisonDocument>;

@@ -1,3 +1,4 @@
+import { renderComparison } from './compare-section.js';
 import { renderErrorAnalysis } from './error-analysis.js';
 import { decodeTable, type EmbeddedData } from './embed.js';
 import { escapeAttr, escapeHtml, jsonForScript, scriptForInline } from './escape.js';
@@ -70,6 +71,7 @@ export function renderReport(input: ReportInput): string {
   const groupings = groupingsOf(insights);
   const nav = [
     { id: 'overview', label: 'Overview' },
+    ...(insights.comparison ? [{ id: 'comparison', label: 'Comparison' }] : []),
     { id: 'warnings', label: 'Warnings' },
     ...groupings.map((by, i) => ({ id: groupingId(by, i), label: `By ${groupingName(by)}` })),
     ...(insights.errorAnalysis ? [{ id: 'errors', label: 'Error analysis' }] : []),
@@ -86,6 +88,7 @@ export function renderReport(input: ReportInput): string {
     renderNav(nav),
     '<main id="main" class="wrap">',
     renderOverview(insights),
+    ...(insights.comparison ? [renderComparison(insights.comparison)] : []),
     renderWarnings(insights),
     ...groupings.map((by, i) => renderGrouping(insights, by, i)),
     ...(insights.errorAnalysis ? [`<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>`] : []),

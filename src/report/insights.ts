@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComparisonDocument } from '../compare/schema.js';
 import { INSIGHTS_SCHEMA_VERSION } from '../version.js';
 
 /**
@@ -225,5 +226,7 @@ export const Insights = z.object({
   warnings: z.array(Warning).optional(),
   /** Error analysis (`candor errors`, `assess --errors`). */
   errorAnalysis: ErrorAnalysis.optional(),
+  /** Model versions compared on the same rows (`candor compare --out`): the comparison document. */
+  comparison: ComparisonDocument.optional(),
 });
 export type Insights = z.infer<typeof Insights>;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ComparisonDocument } from '../../src/compare/index.js';
+import { Insights } from '../../src/report/insights.js';
 import { candor, type CliResult, needsShared, ROOT, SHARED, tempDir } from '../helpers/cli.js';
 
 const DATA = join(SHARED, 'conformance', 'adult_test_predictions.csv');
@@ -233,4 +234,82 @@ test('candor compare --model runs a model on the rows and compares it with a pre
   assert.ok(Math.abs(overall.bec - bothWrong / newWrong) < 1e-12, `${overall.bec}`);
   assert.ok('roc_auc' in doc.overall.metrics.v2, 'the model score gives score metrics');
   assert.equal(doc.overall.deltas.v2.roc_auc?.interval ?? null, null);
+});
+
+/** Adult's predictions with a second model: its score is y_score moved up for women and down for men. */
+function adultWithSecondScore(): string {
+  const [head, ...lines] = readFileSync(DATA, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  const [is, isex] = ['y_score', 'sex'].map((c) => cols.indexOf(c));
+  const out = lines.map((line) => {
+    const f = line.split(',');
+    const s2 = Math.min(1, Math.max(0, Number(f[is]) + (f[isex] === 'Female' ? 0.08 : -0.03)));
+    return `${line},${s2}`;
+  });
+  const path = join(dir, 'adult-two-scores.csv');
+  writeFileSync(path, [`${head},s2`, ...out].join('\n'));
+  return path;
+}
+
+test('candor compare with --score for both models: score-metric deltas with paired intervals whose marks agree with them', { skip }, () => {
+  const path = adultWithSecondScore();
+  const r = run('compare', [path, '--label', 'y_true', '--pred', 'v1=y_pred', '--score', 'v1=y_score', '--pred', 'v2=s2 >= 0.5', '--score', 'v2=s2', '--cohort', "women=sex = 'Female'", '--sensitive', 'race', '--bootstrap', '100', '--no-regressions', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.ok(ComparisonDocument.safeParse(doc).success);
+  let n = 0;
+  for (const s of [doc.overall, ...doc.cohorts, ...doc.groups]) {
+    for (const id of ['roc_auc', 'average_precision', 'log_loss', 'brier_score']) {
+      const d = s.deltas.v2[id];
+      if (d.value === null) continue;
+      assert.ok(d.interval, `${id} has an interval`);
+      n++;
+      assert.equal(d.mark === 'same', d.interval[0] <= 0 && d.interval[1] >= 0, `${id}: ${d.mark} for ${d.interval}`);
+      if (d.mark !== 'same') assert.equal(Math.sign(d.value), d.mark === 'up' ? 1 : -1);
+    }
+  }
+  assert.ok(n >= 4 * 3, `${n} score deltas`);
+  assert.equal(doc.regressions, undefined, '--no-regressions');
+  const text = run('compare', [path, '--label', 'y_true', '--pred', 'v1=y_pred', '--score', 'v1=y_score', '--pred', 'v2=s2 >= 0.5', '--score', 'v2=s2', '--bootstrap', '50', '--no-regressions']);
+  assert.match(text.stdout, /^roc_auc .* [−+]0\.\d{3} [↑↓≈] \[/m);
+});
+
+test('candor compare describes the new errors by default: the tree splits on the feature columns only, and the cohorts are printed', { skip }, () => {
+  const r = run('compare', [DATA, ...MODELS, '--bootstrap', '0', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  const [reg] = doc.regressions;
+  // row_index is an id, y_true the label, y_pred and y_score what the models read: only sex and race remain.
+  assert.deepEqual(reg.features, ['sex', 'race']);
+  assert.equal(reg.newErrors, direct(() => true).newErrors);
+  assert.ok(Math.abs(reg.regressionRate - (1 - direct(() => true).btc)) < 1e-12);
+  assert.ok(reg.cohorts.length > 0);
+  // In text, with the tree restricted to race: the header, and the cohorts (every one of them about race).
+  const text = run('compare', [DATA, ...MODELS, '--bootstrap', '0', '--regression-features', 'race']);
+  assert.match(text.stdout, /Where v2 breaks what v1 got right \(new errors: 1,107 of the 13,870 rows v1 got right, 8\.0%; error tree over race\)/);
+  const listed = text.stdout.slice(text.stdout.indexOf('Where v2 breaks')).split('\n').filter((l) => /^\d+ /.test(l));
+  assert.ok(listed.length > 0);
+  for (const l of listed) assert.match(l, /race (=|!=|not in) /);
+  const off = run('compare', [DATA, ...MODELS, '--bootstrap', '0', '--no-regressions', '--regression-features', 'race']);
+  assert.equal(off.code, 2);
+  assert.match(off.stderr, /--regression-features .* --no-regressions/);
+});
+
+test('candor compare --out writes insights.json with the comparison and report.html with its section', { skip }, () => {
+  const out = join(dir, 'compare-report');
+  const r = run('compare', [DATA, ...MODELS, '--sensitive', 'sex', '--cohort', "women=sex = 'Female'", '--bootstrap', '50', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Wrote .*insights\.json\n {2}and .*report\.html/);
+  const insights = JSON.parse(readFileSync(join(out, 'insights.json'), 'utf8'));
+  assert.ok(Insights.safeParse(insights).success);
+  // The first candidate is assessed on the compared rows; the comparison rides along.
+  assert.equal(insights.config.model, 'v2');
+  assert.equal(insights.rows, 16281);
+  assert.equal(insights.comparison.baseline, 'v1');
+  assert.ok(Math.abs(insights.overall.accuracy - insights.comparison.overall.metrics.v2.accuracy) < 1e-12);
+  assert.ok(insights.comparison.regressions[0].cohorts.length > 0);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /<title>Model comparison — adult_test_predictions\.csv<\/title>/);
+  assert.match(html, /<section id="comparison"/);
+  assert.match(html, /Where the regressions are/);
 });

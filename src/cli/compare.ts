@@ -6,8 +6,9 @@ import { userError } from '../errors/index.js';
 import { metricInfo } from '../metrics/index.js';
 import { cachedPredict } from '../model/index.js';
 import { applyRoles, booleanColumn, inferRoles, numericColumn, type Table } from '../table/index.js';
-import { formatOptions, numberOption, type OptionSpecs, parseArgs } from './args.js';
+import { formatOptions, numberOption, type OptionSpecs, parseArgs, type ParsedArgs } from './args.js';
 import { list, READ_SPECS, readOptionsFrom, splitAssignment } from './read-options.js';
+import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tracker/record.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
 
 /** The flags `compare` and `gate` share. */
@@ -33,6 +34,7 @@ export const COMPARE_SPECS: OptionSpecs = {
 
 const SPECS: OptionSpecs = {
   ...COMPARE_SPECS,
+  ...TRACK_SPECS,
   regressions: { type: 'boolean', help: "describe each model's new errors (rows the baseline got right that it gets wrong) with an error tree over the feature columns (default: on when the data has feature columns)" },
   'regression-features': { type: 'string', value: 'A,B,…', help: 'columns that tree may split on (default: all but the label, predictions, scores and ids)' },
   out: { type: 'string', value: 'DIR', help: 'write DIR/insights.json and DIR/report.html: the first candidate assessed, with a comparison section' },
@@ -71,7 +73,7 @@ export interface CompareArgs {
   /** Models to run on the rows, by name. */
   run: { name: string; spec: string }[];
   model: { features?: string[]; exclude?: string[]; mapping?: string };
-  values: Record<string, unknown>;
+  values: ParsedArgs['values'];
 }
 
 /** Parses the flags `compare` and `gate` share. */
@@ -254,11 +256,15 @@ export async function runCompare(argv: string[]): Promise<number> {
   // Asked for (a flag or its features): reported even when it finds nothing; by default, only when there are features.
   const asked = v.regressions === true || features !== undefined;
   if (v.regressions !== false) args.options.regressions = features ? { features } : true;
+  await preflightTracking(v);
   const { comparison, table, options, rowsRead } = await compareData(args);
   if (!asked && comparison.regressions?.every((r) => r.features.length === 0)) delete comparison.regressions;
   const out = typeof v.out === 'string' ? v.out : undefined;
   if (out) await writeCompareOutputs(out, args.data, table, options, comparison, rowsRead);
-  if (v.json === true) process.stdout.write(`${JSON.stringify(comparisonDocument(comparison), null, 2)}\n`);
+  const document = comparisonDocument(comparison);
+  const modelPaths = args.run.map((m) => ({ name: m.name, path: m.spec }));
+  await recordRunFromCli(v, { kind: 'compare', argv, dataPaths: [args.data], modelPaths, document });
+  if (v.json === true) process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   else {
     const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const style = makeStyle(color);

@@ -57,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runGate, help: m.GATE_HELP };
     },
   },
+  runs: {
+    summary: 'the run store: list, show, diff and tabulate tracked runs (--track on assess, compare, mitigate); tag and name them',
+    load: async () => {
+      const m = await import('./runs.js');
+      return { run: m.runRuns, help: m.RUNS_HELP };
+    },
+  },
   demo: {
     summary: 'train a model on synthetic loans with planted problems, assess it through ONNX, write a report',
     load: async () => {

@@ -22,7 +22,7 @@ const visibleLength = (s: string) => s.replace(ANSI, '').length;
  */
 export function formatTable(header: string[], rows: string[][], style: Style): string {
   const widths = header.map((h, j) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[j] ?? ''))));
-  const numeric = header.map((_, j) => j > 0 && rows.every((r) => /^(\s*|[-−+\d.—]|\S*\d)/.test((r[j] ?? '').replace(ANSI, ''))));
+  const numeric = header.map((_, j) => j > 0 && rows.every((r) => /^(\s*$|[-−+\d.—]|\S*\d)/.test((r[j] ?? '').replace(ANSI, ''))));
   const pad = (s: string, j: number) => {
     const gap = ' '.repeat(Math.max(0, widths[j] - visibleLength(s)));
     return numeric[j] ? gap + s : s + gap;

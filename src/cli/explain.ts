@@ -2,20 +2,20 @@ import { resolve } from 'node:path';
 import { readTable } from '../adapters/io/index.js';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
 import { loadModel } from '../adapters/load-model.js';
+import { parseCohortFlag } from '../cohort/index.js';
 import { userError } from '../errors/index.js';
-import { type PartialDependence, partialDependence, type PermutationImportance, permutationImportance, shapTreesFromXgboost, treeShap } from '../explain/index.js';
-import type { Model, XgboostModel } from '../model/index.js';
-import type { Table } from '../table/index.js';
+import { parseBackground, type PartialDependence, partialDependence, type PermutationImportance, permutationImportance } from '../explain/index.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
+import { runShap } from './explain-shap.js';
 import { LABEL_LIKE } from './predict.js';
 import { list, READ_SPECS, readOptionsFrom } from './read-options.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
 
-const METHODS = ['permutation', 'pdp', 'treeshap'] as const;
+const METHODS = ['permutation', 'pdp', 'treeshap', 'kernelshap'] as const;
 
 const SPECS: OptionSpecs = {
   model: { type: 'string', value: 'FILE|URL', help: 'an .onnx file, an XGBoost .json model, or an http(s):// endpoint' },
-  method: { type: 'string', value: METHODS.join('|'), help: 'permutation importance, partial dependence with ICE curves, or exact TreeSHAP (XGBoost models)' },
+  method: { type: 'string', value: METHODS.join('|'), help: 'permutation importance, partial dependence with ICE curves, exact TreeSHAP (XGBoost and ONNX trees) or KernelSHAP (any model)' },
   label: { type: 'string', value: 'COL|EXPR', help: 'permutation: the label column, or a boolean expression' },
   positive: { type: 'string', value: 'VALUE', help: "permutation: the label value that counts as positive (default: the model's positive class)" },
   metric: { type: 'string', value: 'ID', help: 'permutation: the metric (default roc_auc for binary, accuracy for multiclass, r2 for regression)' },
@@ -23,31 +23,47 @@ const SPECS: OptionSpecs = {
   sample: { type: 'string', value: 'N', help: 'permutation: score N random rows (default: all rows)' },
   feature: { type: 'string', value: 'COL', help: 'pdp: the feature to trace' },
   grid: { type: 'string', value: 'N', help: 'pdp: grid points of a numeric feature (default 20)' },
-  rows: { type: 'string', value: 'N', help: 'pdp: rows traced as ICE curves (default 500)' },
-  class: { type: 'string', value: 'LABEL', help: 'pdp: the class whose probability is traced (default: the positive class)' },
+  rows: { type: 'string', value: 'N', help: 'pdp: rows traced as ICE curves (default 500); SHAP: rows explained, sampled with --seed (default all, up to 1,000,000)' },
+  class: { type: 'string', value: 'LABEL', help: 'pdp: the class whose probability is traced (default: the positive class); SHAP: the class explained (default: the positive class, or every class)' },
+  background: { type: 'string', value: 'N|kmeans:K', help: 'kernelshap: N background rows sampled with --seed, or K weighted k-means centroids (default 100)' },
+  budget: { type: 'string', value: 'N', help: 'kernelshap: coalitions per row (default 2 × features + 2048; all of them when that covers 2^features − 2: exact)' },
+  workers: { type: 'string', value: 'N', help: 'kernelshap: worker threads for a model file (default: one per core)' },
+  output: { type: 'string', value: 'raw|probability', help: 'kernelshap: explain classifiers in log-odds (raw margin; default) or probability space' },
+  row: { type: 'string', value: 'N', help: 'SHAP: print the local explanation of data row N (kernelshap explains that row alone)' },
+  top: { type: 'string', value: 'N', help: 'SHAP: contributions listed for --row (default 10)' },
+  cohort: { type: 'string', multiple: true, value: 'NAME=EXPR', help: 'SHAP: mean |SHAP| in this cohort beside all rows, e.g. "seniors=age > 60"' },
   seed: { type: 'string', value: 'N', help: 'random seed (default 0)' },
   features: { type: 'string', value: 'A,B,…', help: 'columns fed to a model taking one feature tensor, in order' },
   exclude: { type: 'string', value: 'A,B,…', help: 'columns never fed to it (default: the label and label-like names)' },
   mapping: { type: 'string', value: 'FILE.json', help: 'ONNX: input/output names and classes the model does not declare' },
   json: { type: 'boolean', help: 'print the result as JSON on stdout (and nothing else)' },
-  out: { type: 'string', value: 'FILE', help: 'write the result as JSON to FILE; for treeshap, FILE.csv gets one row per data row: a contribution per feature and base_value' },
+  out: { type: 'string', value: 'FILE', help: 'write the result as JSON to FILE; for SHAP, FILE.csv gets one row per explained row: a contribution per feature and base_value' },
   ...READ_SPECS,
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
-export const EXPLAIN_HELP = `Usage: candor explain DATA --model M --method permutation|pdp|treeshap [options]
+export const EXPLAIN_HELP = `Usage: candor explain DATA --model M --method permutation|pdp|treeshap|kernelshap [options]
 
 Explains a model through its predictions on DATA.
   permutation  how much the metric drops when one feature's values are shuffled (mean ± std over
                --repeats shuffles, each its own); needs --label
   pdp          partial dependence of the prediction on --feature, with ICE curves for --rows rows
+  treeshap     exact path-dependent SHAP values of an XGBoost .json model or an ONNX tree ensemble
+  kernelshap   SHAP values of any model (KernelSHAP against a background set; rows × coalitions ×
+               background rows model evaluations, estimated before it starts)
+SHAP methods explain classifiers in raw-margin (log-odds) space, as XGBoost's pred_contribs, and
+print mean |SHAP| per feature; --cohort adds it per cohort, --row one row's top contributions.
 
 Options:
 ${formatOptions(SPECS)}
 
 Examples:
   candor explain adult.csv --model gbdt.onnx --label "income = '>50K'" --method permutation
-  candor explain adult.csv --model gbdt.onnx --method pdp --feature age --json`;
+  candor explain adult.csv --model gbdt.onnx --method pdp --feature age --json
+  candor explain adult.csv --model model.json --method treeshap --out shap.csv
+  candor explain adult.csv --model gbdt.onnx --method kernelshap --background kmeans:20 --rows 2000 \
+    --cohort "young=age < 30" --cohort "old=age >= 60"
+  candor explain adult.csv --model gbdt.onnx --method kernelshap --row 17`;
 
 /** Runs `candor explain`. */
 export async function runExplain(argv: string[]): Promise<number> {
@@ -75,7 +91,28 @@ export async function runExplain(argv: string[]): Promise<number> {
   const { table } = await readTable(data, readOptionsFrom(v));
   const exclude = list(str('exclude')) ?? table.names().filter((n) => LABEL_LIKE.test(n) || n === label);
   const model = await loadModel(spec, { features: list(str('features')), exclude, mapping: str('mapping') });
-  if (method === 'treeshap') return runTreeShap(model, table, str('out'), v.json === true, typeof v.color === 'boolean' ? v.color : undefined);
+  if (method === 'treeshap' || method === 'kernelshap') {
+    const output = str('output') ?? 'raw';
+    if (output !== 'raw' && output !== 'probability') throw userError('invalid_option', `invalid --output: ${JSON.stringify(output)} (expected raw or probability)`, { option: 'output' });
+    return runShap(model, table, {
+      method,
+      spec,
+      mapping: str('mapping'),
+      rows,
+      row: int('row', 0),
+      top: int('top', 1) ?? 10,
+      seed,
+      cls: str('class'),
+      output,
+      background: parseBackground(str('background') ?? '100'),
+      budget: int('budget', 1),
+      workers: int('workers', 1),
+      cohorts: ((v.cohort as string[] | undefined) ?? []).map(parseCohortFlag),
+      out: str('out'),
+      json: v.json === true,
+      color: typeof v.color === 'boolean' ? v.color : undefined,
+    });
+  }
   const result =
     method === 'permutation'
       ? await permutationImportance(model, table, { label: label as string, positive: str('positive'), metric: str('metric'), repeats, seed, sample: sample === undefined ? undefined : { rows: sample, seed } })
@@ -87,51 +124,6 @@ export async function runExplain(argv: string[]): Promise<number> {
     const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const style = makeStyle(color);
     process.stdout.write(`${result.method === 'permutation' ? renderImportance(result, style) : renderPartialDependence(result, style)}\n`);
-    if (out) process.stdout.write(`\nWrote ${resolve(out)}\n`);
-  }
-  return 0;
-}
-
-/**
- * Exact path-dependent TreeSHAP for an XGBoost model, in raw-margin (log-odds) space as XGBoost's
- * `pred_contribs`: prints mean |SHAP| per feature; `--out shap.csv` writes every row's
- * contributions (one column per feature, per class for multiclass) and `base_value`.
- */
-async function runTreeShap(model: Model, table: Table, out: string | undefined, json: boolean, color: boolean | undefined): Promise<number> {
-  const booster = (model as Partial<XgboostModel>).booster;
-  if (!booster) throw userError('unsupported_model', `--method treeshap needs a tree model Candor can read: an XGBoost .json model (${model.name} is ${model.name.endsWith('.onnx') ? 'an ONNX file' : 'not one'}); use --method permutation for any model`);
-  const result = treeShap(shapTreesFromXgboost(booster), table);
-  const f = result.features.length;
-  const outputs = result.values.length;
-  const classes = model.classes.length > 2 ? model.classes : [];
-  const meanAbs = result.values.map((values) => result.features.map((_, j) => {
-    let s = 0;
-    for (let i = 0; i < result.rows; i++) s += Math.abs(values[i * f + j]);
-    return result.rows ? s / result.rows : 0;
-  }));
-  if (out) {
-    const suffix = (k: number) => (outputs > 1 ? `__${classes[k] ?? k}` : '');
-    const header: string[] = [];
-    for (let k = 0; k < outputs; k++) header.push(...result.features.map((name) => `${name}${suffix(k)}`), `base_value${suffix(k)}`);
-    const lines = [header.map((x) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x)).join(',')];
-    for (let i = 0; i < result.rows; i++) {
-      const cells: string[] = [];
-      for (let k = 0; k < outputs; k++) {
-        for (let j = 0; j < f; j++) cells.push(String(result.values[k][i * f + j]));
-        cells.push(String(result.expectedValue[k]));
-      }
-      lines.push(cells.join(','));
-    }
-    await writeFileAtomic(out, `${lines.join('\n')}\n`);
-  }
-  const summary = { method: 'treeshap', space: 'raw margin (log-odds for classifiers)', rows: result.rows, features: result.features, expectedValue: result.expectedValue, meanAbs };
-  if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else {
-    const style = makeStyle(color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
-    const order = result.features.map((_, j) => j).sort((a, b) => meanAbs[0][b] - meanAbs[0][a]);
-    const top = Math.max(...meanAbs[0], 1e-300);
-    process.stdout.write(`${style.bold(`TreeSHAP (exact, path-dependent) on ${result.rows.toLocaleString('en-US')} rows — mean |contribution| in raw-margin space${outputs > 1 ? ` for ${classes[0] ?? 'class 0'}` : ''}`)}\n`);
-    process.stdout.write(formatTable(['feature', 'mean |SHAP|', ''], order.map((j) => [result.features[j], meanAbs[0][j].toPrecision(4), '█'.repeat(Math.round((meanAbs[0][j] / top) * 30))]), style) + '\n');
     if (out) process.stdout.write(`\nWrote ${resolve(out)}\n`);
   }
   return 0;

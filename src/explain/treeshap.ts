@@ -27,14 +27,24 @@ function shapMachine(slots: number) {
   const pz = new Float64Array(slots);
   const po = new Float64Array(slots);
   const pw = new Float64Array(slots);
+  // inv[k] = 1 / k: the recurrences divide by small integers; multiplying is cheaper.
+  const inv = new Float64Array(slots + 2);
+  for (let k = 1; k < inv.length; k++) inv[k] = 1 / k;
   let tree: ShapTree | undefined;
   const noInts: Int32Array = new Int32Array(0);
   const noFloats: Float64Array = new Float64Array(0);
+  const noBytes: Uint8Array = new Uint8Array(0);
   let left = noInts;
   let right = noInts;
   let feat = noInts;
   let cover = noFloats;
   let value = noFloats;
+  let threshold = noFloats;
+  let missingLeft = noBytes;
+  let categorical = noBytes;
+  let hasCategorical = false;
+  let strict = false;
+  let goesLeft: ((node: number, x: number) => boolean) | null = null;
   let x = noFloats;
   let xOffset = 0;
   let phi = noFloats;
@@ -46,9 +56,10 @@ function shapMachine(slots: number) {
     pz[start + depth] = zero;
     po[start + depth] = one;
     pw[start + depth] = depth === 0 ? 1 : 0;
+    const r = inv[depth + 1];
     for (let i = depth - 1; i >= 0; i--) {
-      pw[start + i + 1] += (one * pw[start + i] * (i + 1)) / (depth + 1);
-      pw[start + i] = (zero * pw[start + i] * (depth - i)) / (depth + 1);
+      pw[start + i + 1] += one * pw[start + i] * (i + 1) * r;
+      pw[start + i] = zero * pw[start + i] * (depth - i) * r;
     }
   }
 
@@ -56,15 +67,19 @@ function shapMachine(slots: number) {
   function unwind(start: number, depth: number, index: number): void {
     const one = po[start + index];
     const zero = pz[start + index];
+    const d1 = depth + 1;
     let next = pw[start + depth];
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
+    if (one !== 0) {
+      const r = 1 / one;
+      const zr = zero * inv[d1];
+      for (let i = depth - 1; i >= 0; i--) {
         const tmp = pw[start + i];
-        pw[start + i] = (next * (depth + 1)) / ((i + 1) * one);
-        next = tmp - (pw[start + i] * zero * (depth - i)) / (depth + 1);
-      } else {
-        pw[start + i] = (pw[start + i] * (depth + 1)) / (zero * (depth - i));
+        pw[start + i] = next * d1 * inv[i + 1] * r;
+        next = tmp - pw[start + i] * zr * (depth - i);
       }
+    } else {
+      const r = d1 / zero;
+      for (let i = depth - 1; i >= 0; i--) pw[start + i] = pw[start + i] * r * inv[depth - i];
     }
     for (let i = index; i < depth; i++) {
       pf[start + i] = pf[start + i + 1];
@@ -77,16 +92,20 @@ function shapMachine(slots: number) {
   function unwoundSum(start: number, depth: number, index: number): number {
     const one = po[start + index];
     const zero = pz[start + index];
+    const d1 = depth + 1;
     let next = pw[start + depth];
     let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = (next * (depth + 1)) / ((i + 1) * one);
+    if (one !== 0) {
+      const r = d1 / one;
+      const zr = zero * inv[d1];
+      for (let i = depth - 1; i >= 0; i--) {
+        const tmp = next * r * inv[i + 1];
         total += tmp;
-        next = pw[start + i] - (tmp * zero * (depth - i)) / (depth + 1);
-      } else if (zero !== 0) {
-        total += pw[start + i] / zero / ((depth - i) / (depth + 1));
+        next = pw[start + i] - tmp * zr * (depth - i);
       }
+    } else if (zero !== 0) {
+      const r = d1 / zero;
+      for (let i = depth - 1; i >= 0; i--) total += pw[start + i] * r * inv[depth - i];
     }
     return total;
   }
@@ -111,8 +130,13 @@ function shapMachine(slots: number) {
       return;
     }
     const split = feat[node];
-    const hot = hotChild(tree!, node, x[xOffset + split]);
-    const cold = hot === l ? right[node] : l;
+    const xv = x[xOffset + split];
+    let goLeft: boolean;
+    if (hasCategorical && categorical[node] === 1) goLeft = goesLeft!(node, xv);
+    else if (xv !== xv) goLeft = missingLeft[node] === 1;
+    else goLeft = strict ? xv < threshold[node] : xv <= threshold[node];
+    const hot = goLeft ? l : right[node];
+    const cold = goLeft ? right[node] : l;
     const c = cover[node];
     let inZero = 1;
     let inOne = 1;
@@ -124,8 +148,12 @@ function shapMachine(slots: number) {
       unwind(start, depth, k);
       depth--;
     }
-    recurse(hot, start, depth + 1, (cover[hot] / c) * inZero, inOne, split);
-    recurse(cold, start, depth + 1, (cover[cold] / c) * inZero, 0, split);
+    // Below a node no cover row reached (covers counted on data), no child has a share.
+    const hotZero = c > 0 ? (cover[hot] / c) * inZero : 0;
+    const coldZero = c > 0 ? (cover[cold] / c) * inZero : 0;
+    // A child with both fractions 0 adds exactly nothing (every path weight holds one of them).
+    if (hotZero !== 0 || inOne !== 0) recurse(hot, start, depth + 1, hotZero, inOne, split);
+    if (coldZero !== 0) recurse(cold, start, depth + 1, coldZero, 0, split);
   }
 
   return {
@@ -139,6 +167,12 @@ function shapMachine(slots: number) {
         feat = t.feature;
         cover = t.cover;
         value = t.value;
+        threshold = t.threshold;
+        missingLeft = t.missingLeft;
+        strict = t.strict;
+        hasCategorical = t.categorical !== null;
+        categorical = t.categorical ?? noBytes;
+        goesLeft = t.goesLeft;
       }
       x = matrix;
       xOffset = xOff;
@@ -149,8 +183,10 @@ function shapMachine(slots: number) {
     },
     /** Drops the references to the caller's arrays. */
     release(): void {
-      x = phi = value = cover = noFloats;
+      x = phi = value = cover = threshold = noFloats;
       left = right = feat = noInts;
+      missingLeft = categorical = noBytes;
+      goesLeft = null;
       tree = undefined;
     },
   };
@@ -158,7 +194,8 @@ function shapMachine(slots: number) {
 
 let machine: ReturnType<typeof shapMachine> | null = null;
 
-function hotChild(tree: ShapTree, node: number, x: number): number {
+/** The child of inner node `node` that the value `x` of its split feature goes to (NaN is missing). */
+export function treeChild(tree: ShapTree, node: number, x: number): number {
   let left: boolean;
   if (tree.categorical !== null && tree.categorical[node] === 1) left = tree.goesLeft!(node, x);
   else if (x !== x) left = tree.missingLeft[node] === 1;
@@ -182,8 +219,11 @@ function treeDepth(tree: ShapTree): number {
 export function treeExpectedValue(tree: ShapTree, node = 0): number {
   const l = tree.left[node];
   if (l < 0) return tree.value[node];
+  const c = tree.cover[node];
+  // A node with no cover has no weight in its parent's mean, and its children none in its own.
+  if (c === 0) return 0;
   const r = tree.right[node];
-  return (tree.cover[l] * treeExpectedValue(tree, l) + tree.cover[r] * treeExpectedValue(tree, r)) / tree.cover[node];
+  return (tree.cover[l] * treeExpectedValue(tree, l) + tree.cover[r] * treeExpectedValue(tree, r)) / c;
 }
 
 /**
@@ -191,7 +231,8 @@ export function treeExpectedValue(tree: ShapTree, node = 0): number {
  * Attribution for Tree Ensembles", Algorithm 2) of every row, summed over the trees, in raw-margin
  * space (log-odds or class logits, as XGBoost's `pred_contribs`). Missing values follow each split's
  * learned direction. For every row and output, the contributions plus `expectedValue` equal the raw
- * output.
+ * output. A node below the root may have cover 0 (covers counted on data no row of which reached
+ * it): its children then get no share of the paths that do not follow the row.
  * @example
  * const { values, expectedValue } = treeShap(shapTreesFromGbdt(model), table);
  * // values[0][i * F + j]: feature j's contribution to row i's log-odds
@@ -212,8 +253,9 @@ export function treeShap(ensemble: ShapEnsemble, input: Table | FeatureMatrix): 
     const tree = ensemble.trees[t];
     if (!(tree.output >= 0 && tree.output < K)) throw userError('invalid_model', `invalid tree output: ${tree.output} (expected 0..${K - 1})`);
     for (let j = 0; j < tree.left.length; j++) {
-      // Cover fractions divide by the parent's cover.
-      if (tree.left[j] >= 0 && !(tree.cover[j] > 0 && tree.cover[j] < Infinity)) {
+      // Cover fractions divide by the parent's cover. Below the root a cover may be 0 (a node no
+      // row reached when covers are counted on data): its children then get no share.
+      if (tree.left[j] >= 0 && !((j === 0 ? tree.cover[j] > 0 : tree.cover[j] >= 0) && tree.cover[j] < Infinity)) {
         throw userError('invalid_model', `invalid cover: ${tree.cover[j]} at node ${j} of tree ${t} (TreeSHAP needs positive training covers)`, { tree: t, node: j });
       }
     }

@@ -11,3 +11,4 @@ export * from './learn/index.js';
 export * from './compare/index.js';
 export * from './error-analysis/index.js';
 export * from './explain/index.js';
+export * from './mitigate/index.js';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tracker/record.js';
 import { dirname, resolve } from 'node:path';
 import { assess } from '../assess/index.js';
 import type { AssessOptions } from '../assess/index.js';
@@ -6,7 +7,7 @@ import { columnsOf, parseCohortFlag, parseExpression, type Cohort } from '../coh
 import { isUserError, userError } from '../errors/index.js';
 import { formatFromPath, readTable } from '../adapters/io/index.js';
 import { booleanColumn, categoricalFromCodes, inferRoles, numericColumn, type Table } from '../table/index.js';
-import { cachedPredict } from '../model/index.js';
+import { cachedPredict, type Model } from '../model/index.js';
 import { assessPushdown, pushdownBlocker } from '../adapters/pushdown.js';
 import { existsSync, statSync } from 'node:fs';
 import type { Insights } from '../report/insights.js';
@@ -46,7 +47,10 @@ const SPECS: OptionSpecs = {
   ...READ_SPECS,
   curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
   errors: { type: 'boolean', help: 'add the error analysis (error tree and worst cohorts, as candor errors) to the output' },
+  mitigation: { type: 'string', value: 'FILE.json', help: 'apply a mitigation (candor mitigate postprocess) to its score column; a randomised rule reports its expected (probability-weighted) metrics' },
+  randomize: { type: 'boolean', help: 'with --mitigation: assess one randomised draw (seeded with --seed) instead, the expected metrics beside it' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
+  ...TRACK_SPECS,
 };
 
 export const ASSESS_HELP = `Usage: candor assess DATA --label L (--pred P | --score S [--threshold T]) [options]
@@ -102,9 +106,15 @@ async function missingTargets(data: string, what: 'label' | 'prediction') {
   return userError('missing_option', proposals.length ? `${base}; candidates: ${proposals.slice(0, 3).join(', ')}` : base);
 }
 
-/** Flags and config merged into the data path, read options, assess options and outputs. */
-export async function resolveAssessArgs(argv: string[]) {
-  const { positionals, values: v } = parseArgs(argv, SPECS, 'assess');
+/** The options of `candor assess` (other verbs that take the same flags, such as `serve`, pick from them). */
+export const ASSESS_SPECS: Readonly<OptionSpecs> = SPECS;
+
+/**
+ * Flags and config merged into the data path, read options, assess options and outputs. Another
+ * verb taking the same flags passes its name and option specs; its own flags come back in `values`.
+ */
+export async function resolveAssessArgs(argv: string[], command: { name: string; specs: OptionSpecs } = { name: 'assess', specs: SPECS }) {
+  const { positionals, values: v } = parseArgs(argv, command.specs, command.name);
   const config: AssessConfig = typeof v.config === 'string' ? await loadConfig(v.config) : {};
   if (positionals.length > 1) throw userError('invalid_arguments', `expected one data file, found ${positionals.length}: ${positionals.join(' ')} (quote expressions that contain spaces)`);
   const data = positionals[0] ?? config.data;
@@ -161,8 +171,11 @@ export async function resolveAssessArgs(argv: string[]) {
   };
   const modelSpec = str('model') ?? config.model;
   const model = modelSpec ? { spec: modelSpec, features: list(str('features') ?? config.features), exclude: list(str('exclude') ?? config.exclude), mapping: str('mapping') } : null;
-  if (options.pred === undefined && options.score === undefined && !model) throw await missingTargets(data, 'prediction');
-  return { data, read, options, model, errors: v.errors === true, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined };
+  const mitigation = str('mitigation');
+  if (v.randomize === true && !mitigation) throw userError('invalid_option', '--randomize needs --mitigation FILE.json (it draws the randomised decisions of a mitigation)');
+  if (mitigation && v.errors === true) throw userError('invalid_option', '--errors does not combine with --mitigation; write the mitigated decisions with candor predict --mitigation, then run candor errors on them');
+  if (options.pred === undefined && options.score === undefined && !model && !mitigation) throw await missingTargets(data, 'prediction');
+  return { data, read, options, model, errors: v.errors === true, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined, mitigation, randomize: v.randomize === true, values: v };
 }
 
 /**
@@ -190,9 +203,10 @@ function neededColumns(options: AssessOptions): string[] {
 /**
  * Scores the table with a model and points the assessment at its outputs: for a binary model a
  * boolean `model_prediction` (the model predicts the positive class) and `model_score` (its
- * probability); otherwise the predicted label or value.
+ * probability); otherwise the predicted label or value. `live` is the loaded model (the dashboard
+ * server keeps it for what-if predictions and explanations).
  */
-export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[]; mapping?: string }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions; model: string }> {
+export async function scoreWithModel(table: Table, spec: { spec: string; features?: string[]; exclude?: string[]; mapping?: string }, options: AssessOptions): Promise<{ table: Table; options: AssessOptions; model: string; live: Model }> {
   const { loadModel } = await import('../adapters/load-model.js');
   const { LABEL_LIKE } = await import('./predict.js');
   const labelColumns = neededColumns({ label: options.label });
@@ -206,12 +220,12 @@ export async function scoreWithModel(table: Table, spec: { spec: string; feature
   const out = { ...options };
   if (predictions.task === 'regression') {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out, model: name };
+    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out, model: name, live: model };
   }
   const { classes, labels, scores } = predictions;
   if (classes.length !== 2) {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out, model: name };
+    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out, model: name, live: model };
   }
   // The model's positive class is the label's positive value when it names one of the classes.
   const k = options.positive !== undefined && classes.indexOf(options.positive) >= 0 ? classes.indexOf(options.positive) : 1;
@@ -222,25 +236,26 @@ export async function scoreWithModel(table: Table, spec: { spec: string; feature
     result = result.withColumn(numericColumn('model_score', scores[k]));
     out.score ??= 'model_score';
   }
-  return { table: result, options: out, model: name };
+  return { table: result, options: out, model: name, live: model };
 }
 
 /** `candor assess`: read, assess, print and write outputs. */
 export async function runAssess(argv: string[]): Promise<number> {
   const args = await resolveAssessArgs(argv);
+  await preflightTracking(args.values);
   const progress = new Progress();
   progress.update(0, 'reading');
   let insights: Insights | null = null;
   // Large columnar files: let DuckDB aggregate the rows into cells instead of loading them (the
   // results are identical; the in-memory path below is taken whenever this one cannot be).
   const format = formatFromPath(args.data);
-  if (!args.out && !args.model && !args.errors && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
+  if (!args.out && !args.model && !args.errors && !args.mitigation && existsSync(args.data) && statSync(args.data).isFile() && pushdownBlocker(format, args.options, args.read.types) === null) {
     const pushed = await assessPushdown(args.data, format as 'parquet' | 'json', args.options);
     if (pushed) insights = { ...pushed.insights, source: { ...pushed.insights.source, file: args.data, rowsRead: pushed.insights.rows } };
   }
   if (!insights) {
     // Without a report to embed the rows in, read only the columns the assessment uses.
-    const select = args.out || args.model || args.errors ? undefined : neededColumns(args.options);
+    const select = args.out || args.model || args.errors || args.mitigation ? undefined : neededColumns(args.options);
     const read = (columns: string[] | undefined) => readTable(args.data, { ...args.read, select: columns, onProgress: (f) => progress.update(f * 0.5, 'reading') });
     // A name that is not a column (a typo, a malformed expression) is reported by assess, which
     // knows whether it was meant as a column or an expression: read everything and let it say.
@@ -249,7 +264,10 @@ export async function runAssess(argv: string[]): Promise<number> {
       throw e;
     });
     const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options, model: undefined };
-    insights = assess(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
+    const mitigated = args.mitigation ? await import('./mitigate-postprocess.js') : null;
+    insights = mitigated
+      ? await mitigated.assessWithMitigation(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) }, args.mitigation!, { randomize: args.randomize, seed: args.options.seed ?? 0 })
+      : assess(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) });
     if (scored.model) insights.config = { ...insights.config, model: scored.model };
     insights.source = { ...insights.source, file: args.data, rowsRead: load.rowsRead };
     if (args.errors) {
@@ -259,13 +277,16 @@ export async function runAssess(argv: string[]): Promise<number> {
       insights.errorAnalysis = analyzeErrors(scored.table, { label: o.label, pred, positive: insights.config?.positive as string | undefined, where: o.where, weight: o.weight, task: insights.task, seed: o.seed, bootstrap: o.bootstrap });
     }
     progress.done();
-    if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, scored.table, scored.options);
+    if (args.out && mitigated) await mitigated.writeMitigatedOutputs(args.out, insights);
+    else if (args.out) await (await import('../adapters/outputs.js')).writeAssessOutputs(args.out, insights, scored.table, scored.options);
   }
   progress.done();
+  await recordRunFromCli(args.values, { kind: 'assess', argv, dataPaths: [args.data], modelPaths: args.model ? [args.model.spec] : [], document: insights });
   if (args.json) process.stdout.write(`${JSON.stringify(insights, null, 2)}\n`);
   else {
     const color = args.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
     process.stdout.write(`${renderAssessText(insights, makeStyle(color))}\n`);
+    if (insights.mitigation) process.stdout.write(`${(await import('./mitigate-postprocess.js')).renderAppliedMitigationText(insights, makeStyle(color))}\n`);
     if (insights.errorAnalysis) {
       const { renderErrorsText } = await import('./errors.js');
       process.stdout.write(`\n${renderErrorsText(insights.errorAnalysis, makeStyle(color))}\n`);

@@ -57,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runGate, help: m.GATE_HELP };
     },
   },
+  mitigate: {
+    summary: 'fix unfairness or a failing cohort: group thresholds, fairness-constrained training, reweighing, resampling',
+    load: async () => {
+      const m = await import('./mitigate.js');
+      return { run: m.runMitigate, help: m.MITIGATE_HELP };
+    },
+  },
   runs: {
     summary: 'the run store: list, show, diff and tabulate tracked runs (--track on assess, compare, mitigate); tag and name them',
     load: async () => {

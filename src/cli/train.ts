@@ -47,7 +47,7 @@ Example:
 const LABEL = 'label';
 
 /** The label as a column named `label`: the named column, or a boolean expression evaluated. */
-function labelColumn(table: Table, spec: string): Column {
+export function labelColumn(table: Table, spec: string): Column {
   if (table.has(spec)) return withMeta(table.column(spec), { name: LABEL });
   const column = evaluateColumn(parseExpression(spec), table, LABEL);
   if (column.type !== 'boolean') throw userError('invalid_label', `--label ${JSON.stringify(spec)} is neither a column nor a condition; write a column name or e.g. "income = '>50K'"`);
@@ -55,7 +55,7 @@ function labelColumn(table: Table, spec: string): Column {
 }
 
 /** Columns the label reads: they must not be features (the label would leak into the model). */
-function labelInputs(table: Table, spec: string): string[] {
+export function labelInputs(table: Table, spec: string): string[] {
   if (table.has(spec)) return [spec];
   return columnsOf(parseExpression(spec));
 }

@@ -446,11 +446,23 @@ function isGbdt(model: ExportableModel): model is GbdtModel {
 export function toOnnx(model: ExportableModel, options: ToOnnxOptions = {}): Uint8Array {
   const { name = model.name } = options;
   if (typeof name !== 'string' || name === '') throw userError('invalid_option', `invalid name: ${JSON.stringify(name)} (expected a non-empty string)`, { option: 'name' });
+  const { nodes, inputs, outputs } = toOnnxGraph(model);
+  return encodeOnnxModel({ name, nodes, inputs, outputs, opsets: ONNX_OPSETS, producer: 'candor' });
+}
+
+/** The opsets {@link toOnnx} writes (ai.onnx 13, ai.onnx.ml 3). */
+export const ONNX_OPSETS: Readonly<Record<string, number>> = OPSETS;
+
+/**
+ * The graph {@link toOnnx} encodes — nodes, inputs and outputs, unencoded — for composing a
+ * model into a larger graph (an ensemble). Outputs are `label` and `probabilities`, or `variable`.
+ */
+export function toOnnxGraph(model: ExportableModel): { nodes: OnnxNode[]; inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[] } {
   const b: Builder = { nodes: [], inputs: [] };
   let outputs: OnnxValueInfo[];
   if (isGbdt(model)) outputs = gbdtGraph(model, b);
   else if (isTree(model)) outputs = treeGraph(model, b);
   else if ('design' in model && 'coefficients' in model) outputs = linearGraph(model, b);
   else throw userError('unsupported_model', `cannot export model ${JSON.stringify((model as { name?: string }).name)} to ONNX (expected a logistic, multinomial, linear, gbdt or tree model)`, {});
-  return encodeOnnxModel({ name, nodes: b.nodes, inputs: b.inputs, outputs, opsets: OPSETS, producer: 'candor' });
+  return { nodes: b.nodes, inputs: b.inputs, outputs };
 }

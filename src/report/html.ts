@@ -7,6 +7,7 @@ import type { Insights } from './insights.js';
 import { groupingId, groupingsOf, renderCohorts, renderExplore, renderGrouping, renderHeader, renderNav, renderOverview, renderWarnings } from './sections.js';
 import { cspHash } from './sha256.js';
 import { REPORT_CSS } from './styles.js';
+import { MITIGATION_SECTION_ID, renderMitigations } from './mitigation-section.js';
 
 /** What {@link renderReport} needs. */
 export interface ReportInput {
@@ -75,6 +76,7 @@ export function renderReport(input: ReportInput): string {
     { id: 'warnings', label: 'Warnings' },
     ...groupings.map((by, i) => ({ id: groupingId(by, i), label: `By ${groupingName(by)}` })),
     ...(insights.errorAnalysis ? [{ id: 'errors', label: 'Error analysis' }] : []),
+    ...(insights.mitigations?.length ? [{ id: MITIGATION_SECTION_ID, label: 'Mitigation' }] : []),
     { id: 'cohorts', label: 'Cohorts' },
     { id: 'explore', label: 'Explore a cohort' },
   ];
@@ -92,6 +94,7 @@ export function renderReport(input: ReportInput): string {
     renderWarnings(insights),
     ...groupings.map((by, i) => renderGrouping(insights, by, i)),
     ...(insights.errorAnalysis ? [`<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>`] : []),
+    ...(insights.mitigations?.length ? [renderMitigations(insights.mitigations)] : []),
     renderCohorts(insights.cohorts),
     renderExplore(insights, data, table),
     '</main>',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComparisonDocument } from '../compare/schema.js';
+import { AppliedMitigation, MitigationResult } from '../mitigate/schema.js';
 import { INSIGHTS_SCHEMA_VERSION } from '../version.js';
 
 /**
@@ -226,6 +227,10 @@ export const Insights = z.object({
   warnings: z.array(Warning).optional(),
   /** Error analysis (`candor errors`, `assess --errors`). */
   errorAnalysis: ErrorAnalysis.optional(),
+  /** Before/after comparisons of mitigations (`candor mitigate …`), side by side (methods, eps values). */
+  mitigations: z.array(MitigationResult).optional(),
+  /** The mitigation `assess --mitigation` applied to the predictions. */
+  mitigation: AppliedMitigation.optional(),
   /** Model versions compared on the same rows (`candor compare --out`): the comparison document. */
   comparison: ComparisonDocument.optional(),
 });

@@ -78,6 +78,25 @@ export function choosePositive(label: Column, include: Uint8Array, positive: str
 }
 
 /**
+ * How a binary model's classes meet a label: the label value that counts as positive (`positive`,
+ * by default the model's positive class `classes[1]`), and the index of the model class that
+ * stands for it: the class of that name, else `classes[1]`. A boolean label — a condition such as
+ * `income = '>50K'`, or a true/false column — names no class: its positive value defaults to
+ * `true`, and a side the classes do not name maps by position (true to `classes[1]`, false or 0
+ * to `classes[0]`), whatever the classes are called.
+ * @example
+ * modelPositive(['<=50K', '>50K'], conditionColumn, undefined) // { positive: 'true', index: 1 }
+ * modelPositive(['<=50K', '>50K'], conditionColumn, 'false') // { positive: 'false', index: 0 }
+ * modelPositive(['<=50K', '>50K'], incomeColumn, undefined) // { positive: '>50K', index: 1 }
+ */
+export function modelPositive(classes: readonly string[], label: Column, positive: string | undefined): { positive: string; index: number } {
+  const value = positive ?? (label.type === 'boolean' ? 'true' : classes[1]);
+  const named = classes.indexOf(value);
+  if (named >= 0) return { positive: value, index: named };
+  return { positive: value, index: label.type === 'boolean' && (value === 'false' || value === '0') ? 0 : 1 };
+}
+
+/**
  * A binary column as 0/1 bytes (255 = missing) given the positive value. Values other than the
  * positive one count as negative; for a prediction column, values that are neither class are
  * reported by the caller.

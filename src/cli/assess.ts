@@ -3,7 +3,8 @@ import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tr
 import { dirname, resolve } from 'node:path';
 import { assess } from '../assess/index.js';
 import type { AssessOptions } from '../assess/index.js';
-import { columnsOf, parseCohortFlag, parseExpression, type Cohort } from '../cohort/index.js';
+import { modelPositive, resolveColumn } from '../assess/resolve.js';
+import { columnsOf, evaluateMask, parseCohortFlag, parseExpression, type Cohort } from '../cohort/index.js';
 import { isUserError, userError } from '../errors/index.js';
 import { formatFromPath, readTable } from '../adapters/io/index.js';
 import { booleanColumn, categoricalFromCodes, inferRoles, numericColumn, type Table } from '../table/index.js';
@@ -16,6 +17,7 @@ import { READ_SPECS, readOptionsFrom, splitAssignment, list } from './read-optio
 import type { AssessConfig } from './config.js';
 import { Progress } from './progress.js';
 import { renderAssessText } from './render-assess.js';
+import { EXPLAIN_SPECS, explainRequestFrom } from './assess-explain.js';
 import { makeStyle } from './text-table.js';
 
 const SPECS: OptionSpecs = {
@@ -47,6 +49,7 @@ const SPECS: OptionSpecs = {
   ...READ_SPECS,
   curves: { type: 'boolean', help: 'threshold, ROC, PR and calibration curves when there is a score (default on)' },
   errors: { type: 'boolean', help: 'add the error analysis (error tree and worst cohorts, as candor errors) to the output' },
+  ...EXPLAIN_SPECS,
   mitigation: { type: 'string', value: 'FILE.json', help: 'apply a mitigation (candor mitigate postprocess) to its score column; a randomised rule reports its expected (probability-weighted) metrics' },
   randomize: { type: 'boolean', help: 'with --mitigation: assess one randomised draw (seeded with --seed) instead, the expected metrics beside it' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
@@ -64,7 +67,8 @@ ${formatOptions(SPECS)}
 
 Examples:
   candor assess compas.csv --label two_year_recid --pred "decile_score >= 5" --sensitive race --reference race=Caucasian
-  candor assess preds.csv --label y_true --score y_score --sensitive sex --sensitive sex,race --out report/`;
+  candor assess preds.csv --label y_true --score y_score --sensitive sex --sensitive sex,race --out report/
+  candor assess loans.csv --label repaid --model model.onnx --errors --explain --cohort "seniors=age > 60" --out report/`;
 
 
 async function loadConfig(path: string): Promise<AssessConfig> {
@@ -174,8 +178,10 @@ export async function resolveAssessArgs(argv: string[], command: { name: string;
   const mitigation = str('mitigation');
   if (v.randomize === true && !mitigation) throw userError('invalid_option', '--randomize needs --mitigation FILE.json (it draws the randomised decisions of a mitigation)');
   if (mitigation && v.errors === true) throw userError('invalid_option', '--errors does not combine with --mitigation; write the mitigated decisions with candor predict --mitigation, then run candor errors on them');
+  if (mitigation && v.explain === true) throw userError('invalid_option', '--explain does not combine with --mitigation; explain the model with candor assess --model M --explain, without --mitigation');
+  const explain = explainRequestFrom(v, model !== null);
   if (options.pred === undefined && options.score === undefined && !model && !mitigation) throw await missingTargets(data, 'prediction');
-  return { data, read, options, model, errors: v.errors === true, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined, mitigation, randomize: v.randomize === true, values: v };
+  return { data, read, options, model, errors: v.errors === true, explain, out: str('out') ?? config.out, json: v.json === true, color: typeof v.color === 'boolean' ? v.color : undefined, mitigation, randomize: v.randomize === true, values: v };
 }
 
 /**
@@ -220,20 +226,21 @@ export async function scoreWithModel(table: Table, spec: { spec: string; feature
   const out = { ...options };
   if (predictions.task === 'regression') {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(numericColumn('model_prediction', predictions.values)), options: out, model: name, live: model };
+    return { table: table.withColumn(numericColumn('model_prediction', predictions.values, 'prediction')), options: out, model: name, live: model };
   }
   const { classes, labels, scores } = predictions;
   if (classes.length !== 2) {
     out.pred ??= 'model_prediction';
-    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes)), options: out, model: name, live: model };
+    return { table: table.withColumn(categoricalFromCodes('model_prediction', labels, classes, 'prediction')), options: out, model: name, live: model };
   }
-  // The model's positive class is the label's positive value when it names one of the classes.
-  const k = options.positive !== undefined && classes.indexOf(options.positive) >= 0 ? classes.indexOf(options.positive) : 1;
-  if (options.positive === undefined && table.has(options.label)) out.positive = classes[k];
-  let result = table.withColumn(booleanColumn('model_prediction', Uint8Array.from(labels, (c) => (c < 0 ? 255 : c === k ? 1 : 0))));
+  // The model's positive class is the label's positive value when it names one of the classes; a condition's true side names none.
+  const labelColumn = resolveColumn(table, options.label, 'label');
+  const k = modelPositive(classes, labelColumn, options.positive).index;
+  if (options.positive === undefined && labelColumn.type !== 'boolean' && table.has(options.label)) out.positive = classes[k];
+  let result = table.withColumn(booleanColumn('model_prediction', Uint8Array.from(labels, (c) => (c < 0 ? 255 : c === k ? 1 : 0)), 'prediction'));
   out.pred ??= 'model_prediction';
   if (scores) {
-    result = result.withColumn(numericColumn('model_score', scores[k]));
+    result = result.withColumn(numericColumn('model_score', scores[k], 'score'));
     out.score ??= 'model_score';
   }
   return { table: result, options: out, model: name, live: model };
@@ -263,7 +270,7 @@ export async function runAssess(argv: string[]): Promise<number> {
       if (select && isUserError(e) && e.code === 'unknown_column') return read(undefined);
       throw e;
     });
-    const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options, model: undefined };
+    const scored = args.model ? await scoreWithModel(table, args.model, args.options) : { table, options: args.options, model: undefined, live: undefined };
     const mitigated = args.mitigation ? await import('./mitigate-postprocess.js') : null;
     insights = mitigated
       ? await mitigated.assessWithMitigation(scored.table, { ...scored.options, onProgress: (f, stage) => progress.update(0.5 + f * 0.5, stage) }, args.mitigation!, { randomize: args.randomize, seed: args.options.seed ?? 0 })
@@ -275,6 +282,13 @@ export async function runAssess(argv: string[]): Promise<number> {
       const o = scored.options;
       const pred = o.pred ?? `${JSON.stringify([o.score].flat()[0])} >= ${o.threshold ?? 0.5}`;
       insights.errorAnalysis = analyzeErrors(scored.table, { label: o.label, pred, positive: insights.config?.positive as string | undefined, where: o.where, weight: o.weight, task: insights.task, seed: o.seed, bootstrap: o.bootstrap });
+    }
+    if (args.explain && args.model && scored.live && scored.model) {
+      progress.done();
+      const { explainAssessment } = await import('./assess-explain.js');
+      const o = scored.options;
+      const rows = o.where ? scored.table.filter(evaluateMask(parseExpression(o.where), scored.table)) : scored.table;
+      insights.explanations = await explainAssessment({ live: scored.live, spec: args.model.spec, mapping: args.model.mapping, name: scored.model }, rows, insights, o, args.explain);
     }
     progress.done();
     if (args.out && mitigated) await mitigated.writeMitigatedOutputs(args.out, insights);
@@ -291,6 +305,7 @@ export async function runAssess(argv: string[]): Promise<number> {
       const { renderErrorsText } = await import('./errors.js');
       process.stdout.write(`\n${renderErrorsText(insights.errorAnalysis, makeStyle(color))}\n`);
     }
+    if (insights.explanations) process.stdout.write(`\n${(await import('./assess-explain.js')).renderExplanationsText(insights.explanations, makeStyle(color))}\n`);
     if (args.out) process.stdout.write(`\nWrote ${resolve(args.out, 'insights.json')}\n  and ${resolve(args.out, 'report.html')}\n`);
   }
   return 0;

@@ -1,5 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { readTable } from '../adapters/io/index.js';
+import { modelPositive, resolveColumn } from '../assess/resolve.js';
 import { parseCohortFlag } from '../cohort/index.js';
 import { type CompareModel, type CompareOptions, type Comparison, comparedRows, comparisonDocument, compareModels, type MetricDelta, type RegressionAnalysis } from '../compare/index.js';
 import { userError } from '../errors/index.js';
@@ -150,8 +151,10 @@ async function addModelColumns(table: Table, r: { name: string; spec: string }, 
   const model = await loadModel(r.spec, { features: args.model.features, exclude, mapping: args.model.mapping });
   const p = await cachedPredict(model, table);
   if (p.task === 'regression' || p.classes.length !== 2) throw userError('unsupported_task', `--model ${r.name}: compare handles binary classifiers for now; this model gives ${p.task === 'regression' ? 'values' : `${p.classes.length} classes`}`);
-  const k = options.positive !== undefined && p.classes.includes(options.positive) ? p.classes.indexOf(options.positive) : 1;
-  if (options.positive === undefined && table.has(options.label)) options.positive = p.classes[k];
+  // The label's positive value names the model's class, except a condition's (or boolean column's) true side, which names none.
+  const labelColumn = resolveColumn(table, options.label, 'label');
+  const k = modelPositive(p.classes, labelColumn, options.positive).index;
+  if (options.positive === undefined && labelColumn.type !== 'boolean' && table.has(options.label)) options.positive = p.classes[k];
   let out = table.withColumn(booleanColumn(`__candor_model_${r.name}_pred`, Uint8Array.from(p.labels, (c) => (c < 0 ? 255 : c === k ? 1 : 0))));
   if (p.scores) {
     out = out.withColumn(numericColumn(`__candor_model_${r.name}_score`, p.scores[k]));

@@ -53,7 +53,7 @@ export interface ShapRequest {
 }
 
 /** SHAP values with what the CLI reports about them. */
-interface Explained extends ShapValues {
+export interface Explained extends ShapValues {
   readonly outputs: readonly string[];
   readonly space: string;
   readonly sample: { readonly rows: number; readonly seed: number; readonly of: number } | null;
@@ -118,7 +118,8 @@ function explainedRows(n: number, sample: Explained['sample']): Int32Array | nul
   return sample ? sampleIndices(n, sample.rows, new Random(sample.seed)) : null;
 }
 
-async function treeShapValues(model: Model, table: Table, req: ShapRequest, sample: Explained['sample']): Promise<Explained> {
+/** Exact TreeSHAP of an XGBoost model or an ONNX tree ensemble; an `unsupported_model` user error for any other model. */
+export async function treeShapValues(model: Model, table: Table, req: ShapRequest, sample: Explained['sample']): Promise<Explained> {
   if (req.output !== 'raw') throw userError('invalid_option', 'treeshap explains the raw margin; use --method kernelshap --output probability to explain probabilities');
   const booster = (model as Partial<XgboostModel>).booster;
   let ensemble: ShapEnsemble;
@@ -167,7 +168,8 @@ async function treeShapValues(model: Model, table: Table, req: ShapRequest, samp
   return { features: result.features, rows: result.rows, values, expectedValue, rowIndices: indices ? Array.from(indices) : null, outputs: names, space, sample, details };
 }
 
-async function kernelShapValues(model: Model, table: Table, req: ShapRequest, sample: Explained['sample']): Promise<Explained> {
+/** KernelSHAP of any model, over worker threads when the model is a file (prints its cost estimate on stderr). */
+export async function kernelShapValues(model: Model, table: Table, req: ShapRequest, sample: Explained['sample']): Promise<Explained> {
   // A model fed every column learns its inputs on its first call; the estimate needs their number.
   if (model.inputs.length === 0 && table.rowCount > 0) await model.predict(table.take([0]));
   const rows = req.row !== undefined ? 1 : (sample?.rows ?? table.rowCount);

@@ -13,3 +13,5 @@ export { explainRow, type ExplainRowOptions, type LocalExplanation, type RowCont
 export { cohortImportance, shapImportance, type CohortImportance, type CohortShapImportance } from './cohort-importance.js';
 export { shapTreesFromOnnx, type OnnxShapEnsemble, type OnnxShapOptions } from './treeshap-onnx.js';
 export { interventionalTreeShap, type InterventionalShapOptions, type InterventionalShapResult } from './treeshap-interventional.js';
+export { fitMimic, type MimicFidelity, type MimicLearner, type MimicOptions, type MimicResult } from './mimic.js';
+export { Explanations, ShapGlobalImportance, PermutationResult, CohortImportanceResult, DependencePlot } from './schema.js';

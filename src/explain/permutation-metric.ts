@@ -1,4 +1,4 @@
-import { numericValues, resolveColumn, toBinary } from '../assess/resolve.js';
+import { distinctValues, modelPositive, numericValues, resolveColumn, toBinary } from '../assess/resolve.js';
 import { userError } from '../errors/index.js';
 import {
   averagePrecision,
@@ -22,7 +22,7 @@ import {
 } from '../metrics/index.js';
 import type { MetricValue } from '../metrics/metric-value.js';
 import type { Model, Predictions } from '../model/model.js';
-import { type Table, valueAt } from '../table/index.js';
+import { type Column, columnLength, type Table, valueAt } from '../table/index.js';
 
 const SCORE_METRICS = ['roc_auc', 'average_precision', 'log_loss', 'brier_score'] as const;
 
@@ -56,10 +56,11 @@ export function permutationTarget(model: Model, table: Table, labelSpec: string,
   let positiveIndex = 1;
   if (model.task === 'regression') label = numericValues(column, 'label', labelSpec);
   else if (model.task === 'binary') {
-    const pos = positive ?? model.classes[1];
-    const k = model.classes.indexOf(pos);
-    positiveIndex = k >= 0 ? k : 1;
-    label = toBinary(column, pos);
+    // A condition's true side is the model's positive class, not a value named like that class.
+    const target = modelPositive(model.classes, column, positive);
+    checkPositive(column, labelSpec, target.positive, positive === undefined);
+    positiveIndex = target.index;
+    label = toBinary(column, target.positive);
   } else {
     const index = new Map(model.classes.map((c, k) => [c, k]));
     label = new Int32Array(table.rowCount);
@@ -69,6 +70,24 @@ export function permutationTarget(model: Model, table: Table, labelSpec: string,
     }
   }
   return { metric, higherIsBetter: info.higherIsBetter, label, positiveIndex };
+}
+
+/**
+ * Fails when the positive value is not a value of a label that has two or more: every row would
+ * count as negative, and the metric would be undefined or quietly wrong (a test file's `>50K.`
+ * against a model trained on `>50K`).
+ */
+function checkPositive(column: Column, labelSpec: string, positive: string, defaulted: boolean): void {
+  const { values, truncated } = distinctValues(column, new Uint8Array(columnLength(column)).fill(1));
+  if (values.length < 2 || values.includes(positive) || (column.type === 'numeric' && values.some((v) => Number(v) === Number(positive)))) return;
+  const listed = `${values.slice(0, 10).map((v) => JSON.stringify(v)).join(', ')}${values.length > 10 || truncated ? ', …' : ''}`;
+  throw userError(
+    'invalid_positive',
+    defaulted
+      ? `the label ${JSON.stringify(labelSpec)} has no value ${JSON.stringify(positive)}, the model's positive class; its values are ${listed}: pass --positive VALUE, the label value that class stands for`
+      : `--positive ${JSON.stringify(positive)} is not a value of the label ${JSON.stringify(labelSpec)}; its values are ${listed}`,
+    { label: labelSpec, positive, values },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { renderComparison } from './compare-section.js';
 import { renderErrorAnalysis } from './error-analysis.js';
+import { EXPLANATION_SECTION_ID, renderExplanations } from './explanation-section.js';
 import { decodeTable, type EmbeddedData } from './embed.js';
 import { escapeAttr, escapeHtml, jsonForScript, scriptForInline } from './escape.js';
 import { groupingName } from './format.js';
@@ -52,9 +53,13 @@ function defaultTitle(insights: Insights): string {
   return `Model assessment — ${base}`;
 }
 
-/** The insights document as the page embeds it: everything but the curves, which are already drawn as SVG. */
+/** The insights document as the page embeds it: everything but the curves and dependence plots, which are already drawn as SVG. */
 function embeddedInsights(insights: Insights): Insights {
   const { curves: _curves, ...rest } = insights;
+  if (rest.explanations?.dependence) {
+    const { dependence: _dependence, ...explanations } = rest.explanations;
+    return { ...rest, explanations };
+  }
   return rest;
 }
 
@@ -76,6 +81,7 @@ export function renderReport(input: ReportInput): string {
     { id: 'warnings', label: 'Warnings' },
     ...groupings.map((by, i) => ({ id: groupingId(by, i), label: `By ${groupingName(by)}` })),
     ...(insights.errorAnalysis ? [{ id: 'errors', label: 'Error analysis' }] : []),
+    ...(insights.explanations ? [{ id: EXPLANATION_SECTION_ID, label: 'Explanations' }] : []),
     ...(insights.mitigations?.length ? [{ id: MITIGATION_SECTION_ID, label: 'Mitigation' }] : []),
     { id: 'cohorts', label: 'Cohorts' },
     { id: 'explore', label: 'Explore a cohort' },
@@ -94,6 +100,7 @@ export function renderReport(input: ReportInput): string {
     renderWarnings(insights),
     ...groupings.map((by, i) => renderGrouping(insights, by, i)),
     ...(insights.errorAnalysis ? [`<section id="errors" class="section" aria-labelledby="errors-h"><h2 id="errors-h">Error analysis</h2>${renderErrorAnalysis(insights.errorAnalysis)}</section>`] : []),
+    ...(insights.explanations ? [renderExplanations(insights.explanations, insights.errorAnalysis)] : []),
     ...(insights.mitigations?.length ? [renderMitigations(insights.mitigations)] : []),
     renderCohorts(insights.cohorts),
     renderExplore(insights, data, table),

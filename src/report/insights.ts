@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComparisonDocument } from '../compare/schema.js';
+import { Explanations } from '../explain/schema.js';
 import { AppliedMitigation, MitigationResult } from '../mitigate/schema.js';
 import { INSIGHTS_SCHEMA_VERSION } from '../version.js';
 
@@ -227,6 +228,8 @@ export const Insights = z.object({
   warnings: z.array(Warning).optional(),
   /** Error analysis (`candor errors`, `assess --errors`). */
   errorAnalysis: ErrorAnalysis.optional(),
+  /** Explanations through the model (`assess --explain`): global, per-cohort importance and dependence plots. */
+  explanations: Explanations.optional(),
   /** Before/after comparisons of mitigations (`candor mitigate …`), side by side (methods, eps values). */
   mitigations: z.array(MitigationResult).optional(),
   /** The mitigation `assess --mitigation` applied to the predictions. */

@@ -119,6 +119,23 @@ svg .sym-fail{fill:none;stroke:#D55E00;stroke-width:2.4;stroke-linecap:round}
 svg .bar-fail{stroke:#a33f00;stroke-width:1}
 svg .count-bar{fill:#b6c2cd}
 svg .clip{font-size:10px;fill:#57606a}
+a.to-cohort{cursor:pointer}
+svg a.to-cohort:hover circle,svg a.to-cohort:hover rect{stroke:#0072B2;stroke-width:2.5}
+svg a.to-cohort:focus-visible{outline:none}
+svg a.to-cohort:focus-visible circle,svg a.to-cohort:focus-visible rect{stroke:#E69F00;stroke-width:4}
+svg .imp-bar.shap{fill:#0072B2}
+svg .imp-bar.perm{fill:#E69F00}
+svg .whisker{fill:none;stroke:#1b1f24;stroke-width:1.4}
+svg .repeat{fill:#1b1f24;fill-opacity:.5}
+svg .zero{stroke:#57606a;stroke-width:1}
+svg .ice{fill:none;stroke:#0072B2;stroke-opacity:.14;stroke-width:1}
+svg .pd{fill:none;stroke:#1b1f24;stroke-width:2.6}
+svg .pd-dot{fill:#1b1f24}
+.cell-bar{display:block;margin:2px 0 0 auto}
+.cell-bar rect{fill:#56B4E9}
+table.data td.shift{font-weight:700;background:var(--fail-soft)}
+.shifts{margin:6px 0 10px;padding-left:18px;font-size:13px}
+.shifts li{margin:3px 0}
 .chart-key{display:flex;flex-wrap:wrap;gap:4px 18px;list-style:none;padding:0;margin:4px 0 10px;font-size:12.5px;color:#3d444d;align-items:center}
 .chart-key li{display:flex;align-items:center;gap:6px}
 .chart-key .band{fill:#009E73;fill-opacity:.2;stroke:#009E73;stroke-dasharray:3 2}

@@ -133,6 +133,19 @@ function start(): void {
   };
   byId('cohort-help')?.addEventListener('click', onExample);
   historyBox.addEventListener('click', onExample);
+  // An error-tree node, heat-map cell, worst cohort or explained cohort anywhere in the report is a
+  // link (`a.to-cohort`, keyboard-reachable, HTML or SVG) carrying its expression: one click makes it
+  // the explorer's cohort. Without this script the link still goes to the explorer.
+  document.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = (event.target as Element | null)?.closest?.('a.to-cohort[data-expr]');
+    if (!link) return;
+    event.preventDefault();
+    input.value = link.getAttribute('data-expr') ?? '';
+    byId('explore')?.scrollIntoView({ block: 'start' });
+    input.focus({ preventScroll: true });
+    run(input.value);
+  });
   resultBox.dataset.state = 'ready';
 }
 

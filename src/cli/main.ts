@@ -71,6 +71,13 @@ const COMMANDS: Record<string, Command> = {
       return { run: m.runRuns, help: m.RUNS_HELP };
     },
   },
+  serve: {
+    summary: 'the interactive dashboard: cohorts, metrics, fairness, errors, explanations and what-if in the browser',
+    load: async () => {
+      const m = await import('./serve.js');
+      return { run: m.runServe, help: m.SERVE_HELP };
+    },
+  },
   demo: {
     summary: 'train a model on synthetic loans with planted problems, assess it through ONNX, write a report',
     load: async () => {

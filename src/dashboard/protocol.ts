@@ -140,3 +140,12 @@ export type ExplainResponse = z.infer<typeof ExplainResponse>;
 
 /** Largest request body the server accepts, in bytes. */
 export const MAX_BODY_BYTES = 1 << 20;
+
+/**
+ * Ids of the elements in which an exported dashboard file carries its data: the manifest as JSON in
+ * `<script type="application/json" id=EXPORT_MANIFEST_ELEMENT_ID>` and the data container
+ * (see `encodeDataContainer`) as base64 in `<script type="application/octet-stream" id=EXPORT_DATA_ELEMENT_ID>`.
+ * Non-executable script types, so the page's CSP needs no hash for them.
+ */
+export const EXPORT_MANIFEST_ELEMENT_ID = 'candor-manifest';
+export const EXPORT_DATA_ELEMENT_ID = 'candor-data';

@@ -99,7 +99,19 @@ export function columnKinds(table: Table, features: readonly string[]): Map<stri
 /** Whether any row of the table lacks a value in `name`. */
 export function columnHasMissing(table: Table, name: string): boolean {
   const c = table.column(name);
-  for (let i = 0; i < table.rowCount; i++) if (isMissing(c, i)) return true;
+  const n = table.rowCount;
+  // Typed loops: a million rows per feature, for every tree.
+  if (c.type === 'numeric') {
+    const v = c.values;
+    for (let i = 0; i < n; i++) if (v[i] !== v[i]) return true;
+    return false;
+  }
+  if (c.type === 'categorical') {
+    const codes = c.codes;
+    for (let i = 0; i < n; i++) if (codes[i] < 0) return true;
+    return false;
+  }
+  for (let i = 0; i < n; i++) if (isMissing(c, i)) return true;
   return false;
 }
 

@@ -30,7 +30,7 @@ const logistic = (x: number) => 1 / (1 + Math.exp(-x));
  * `approved` (score >= 0.5).
  *
  * Outcome: repaid ~ Bernoulli(logistic(z)) with
- *   z = 1.1 + 0.012·(credit_score − 650) − 3.2·(debt_ratio − 0.35) + 0.15·min(employment_years, 10) + 0.004·(income − 55)
+ *   z = 1.1 + 0.03·(credit_score − 650) − 3.2·(debt_ratio − 0.35) + 0.15·min(employment_years, 10) + 0.004·(income − 55)
  * Score: logistic(z + ε), ε ~ N(0, 0.6²), minus 1.5 on the log-odds scale for women (the planted
  * selection-rate gap), and for applicants in the South under 30 the reverse, 1 − logistic(z + ε):
  * those least likely to repay score highest (the planted high-error cohort). Missing income/employment_years are filled with the
@@ -69,7 +69,7 @@ export function generateLoans(rows: number, random: DemoRandom): Table {
     credit[i] = Math.round(Math.min(850, Math.max(300, 650 + 70 * normal())));
     debt[i] = Math.round(Math.min(0.95, Math.max(0.02, 0.35 + 0.15 * normal())) * 1000) / 1000;
     amount[i] = Math.round(Math.max(1, 5 + 0.3 * income[i] + 8 * uniform())) * 1000;
-    const z = 1.1 + 0.012 * (credit[i] - 650) - 3.2 * (debt[i] - 0.35) + 0.15 * Math.min(years[i], 10) + 0.004 * (income[i] - 55);
+    const z = 1.1 + 0.03 * (credit[i] - 650) - 3.2 * (debt[i] - 0.35) + 0.15 * Math.min(years[i], 10) + 0.004 * (income[i] - 55);
     repaid[i] = uniform() < logistic(z) ? 1 : 0;
     let s = logistic(z + 0.6 * normal() - (sex[i] === 'Female' ? LOAN_DEMO_FACTS.selectionGap.logitPenalty : 0));
     if (region[i] === 'South' && age[i] < 30) s = 1 - logistic(z + 0.6 * normal());

@@ -23,6 +23,16 @@ test('candor demo trains a model, assesses it through its ONNX file, and finds e
   const cohortError = 1 - cohort.metrics.accuracy;
   assert.ok(cohortError >= 2 * overallError, `cohort error ${cohortError} vs overall ${overallError}`);
   assert.ok(1 - cohort.ci.accuracy[1] > overallError, 'the gap holds beyond the confidence interval');
+  assert.ok(cohortError >= 3 * overallError, `the planted cohort fails at ${cohortError}, at least 3x the overall ${overallError}`);
+  // The error tree finds it without being told: a node inside the planted cohort (its path fixes
+  // region = 'South' and age <= 29.5) fails at least 3x as often as the whole data, and the worst
+  // cohorts list the planted cohort itself (the pair of slices) at 3x or more.
+  const tree = ins.errorAnalysis.tree;
+  const rootRate = tree.nodes[0].errorRate;
+  const planted = tree.nodes.filter((n: Json) => /region = 'South'/.test(n.expression) && /age <= 29\.5/.test(n.expression) && !/age > 29\.5/.test(n.expression));
+  assert.ok(planted.some((n: Json) => n.errorRate >= 3 * rootRate && n.rows >= 50), `tree nodes inside the planted cohort: ${planted.map((n: Json) => `${n.expression} ${n.errorRate}`).join('; ')} (overall ${rootRate})`);
+  const slice = ins.errorAnalysis.worstCohorts.cohorts.find((c: Json) => c.expression === "age <= 29.5 and region = 'South'");
+  assert.ok(slice && slice.errorRate >= 3 * rootRate, `the planted cohort among the worst cohorts: ${JSON.stringify(slice)}`);
 
   // 2. Women are selected less often than men with the same repayment rate: outside the band.
   const ref = ins.reference.find((x: Json) => x.by.join(',') === 'sex');

@@ -5,6 +5,8 @@ interface Command {
   summary: string;
   /** Loaded on use, so `candor --help` and each verb pay only for their own modules. */
   load: () => Promise<{ run: (argv: string[]) => Promise<number>; help: string }>;
+  /** Its first argument names a subcommand whose own help `--help` asks for (`mitigate reduce --help`). */
+  subcommands?: readonly string[];
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   mitigate: {
+    subcommands: ['postprocess', 'reduce', 'reweigh', 'resample', 'correlation-remover', 'cohort-model'],
     summary: 'fix unfairness or a failing cohort: group thresholds, fairness-constrained training, reweighing, resampling',
     load: async () => {
       const m = await import('./mitigate.js');
@@ -125,6 +128,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = await known.load();
   if (rest.includes('--help') || rest.includes('-h')) {
+    // `candor mitigate reduce --help` is the method's help: the verb answers `help <method>`.
+    const sub = rest[0];
+    if (known.subcommands?.includes(sub)) return entry.run(['help', sub]);
     process.stdout.write(`${entry.help}\n`);
     return 0;
   }

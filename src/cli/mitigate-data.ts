@@ -1,15 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
-import { readTable, writeTableCsv, writeTableParquet } from '../adapters/io/index.js';
+import { type ReadOptions, readTable, writeTableCsv, writeTableParquet } from '../adapters/io/index.js';
+import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tracker/record.js';
 import { assess } from '../assess/index.js';
 import { columnsOf, evaluateColumn, evaluateMask, parseExpression } from '../cohort/index.js';
-import { userError } from '../errors/index.js';
+import { isUserError, userError } from '../errors/index.js';
 import { classTarget } from '../learn/target.js';
-import { fitGbdt, fitLogistic, toOnnx, type ExportableModel } from '../learn/index.js';
+import { fitGbdt, toOnnx, type ExportableModel } from '../learn/index.js';
 import {
   applyCorrelationRemover,
   type CellCount,
+  fitLogisticNewton,
   indicatorCorrelations,
   perCohortModel,
   removeCorrelation,
@@ -19,10 +21,12 @@ import {
   type ResampleResult,
 } from '../mitigate/data/index.js';
 import { compareBeforeAfter } from '../mitigate/before-after.js';
+import type { MitigationResult } from '../mitigate/schema.js';
 import type { Model } from '../model/index.js';
 import { booleanColumn, categoricalFromCodes, type Column, numericColumn, type Table } from '../table/index.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs, type ParsedArgs } from './args.js';
 import { Progress } from './progress.js';
+import { checkEvalLabel, checkLearnerFeatures, evalReadOptions, evalSpecs, perfectModelWarning, readEvalTable, requireEvalColumns } from './mitigate-inputs.js';
 import { list, READ_SPECS, readOptionsFrom } from './read-options.js';
 import { renderBeforeAfterText } from './mitigate-postprocess.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
@@ -39,11 +43,12 @@ const COMMON: OptionSpecs = {
   seed: { type: 'string', value: 'N', help: 'random seed (default 0)' },
   exclude: { type: 'string', value: 'A,B,…', help: 'columns never used as features (ids, leaks)' },
   'train-learner': { type: 'string', value: 'logistic|gbdt', help: 'also train this learner before and after the mitigation and compare them on --eval' },
-  eval: { type: 'string', value: 'FILE', help: 'data to compare the learner before and after on (with --train-learner)' },
-  'eval-skip-rows': { type: 'string', value: 'N', help: 'lines to skip at the top of the --eval file (default: as --skip-rows)' },
+  ...evalSpecs('data to compare the learner before and after on (with --train-learner), read and checked before anything is fitted'),
   bootstrap: { type: 'string', value: 'N', help: 'paired bootstrap resamples for the before/after intervals (default 1000; 0 = none)' },
   report: { type: 'string', value: 'DIR', help: 'with --eval: write DIR/insights.json and DIR/report.html with the before/after section' },
+  json: { type: 'boolean', help: 'print what was done (and the before/after comparisons) as JSON on stdout, and nothing else' },
   ...READ_SPECS,
+  ...TRACK_SPECS,
 };
 
 const REWEIGH_SPECS: OptionSpecs = {
@@ -59,7 +64,7 @@ const RESAMPLE_SPECS: OptionSpecs = {
   balance: { type: 'string', value: 'labels|groups', help: 'equal classes within each group, or equal group sizes (default labels)' },
   ratio: { type: 'string', value: 'R', help: 'in (0, 1]: oversampling grows each unit to ≥ round(R × largest) rows, undersampling shrinks it to ≤ round(smallest / R) (default 1, equal)' },
   k: { type: 'string', value: 'K', help: 'SMOTE: neighbours per row (default 5)' },
-  features: { type: 'string', value: 'A,B,…', help: 'SMOTE: the columns synthetic rows are built from (default: all but the label, sensitive and --exclude)' },
+  features: { type: 'string', value: 'A,B,…', help: 'SMOTE: the columns synthetic rows are built from, and the features of --train-learner (default: all but the label, sensitive and --exclude)' },
 };
 
 const CORRELATION_SPECS: OptionSpecs = {
@@ -101,7 +106,8 @@ cohort-model trains one model on the cohort and one on the other rows, and write
 
 With --cohort, only rows inside the cohort change (and balance is the cohort's). With
 --train-learner logistic|gbdt --eval TEST, a learner is trained on the data before and after and
-compared on TEST (sensitive columns are not features).
+compared on TEST (sensitive columns are not features; after SMOTE, only the SMOTE features, the
+columns synthetic rows have). TEST is read and checked first, with its own --eval-skip-rows.
 
 Options of every data mitigation:
 ${formatOptions(COMMON)}
@@ -118,9 +124,11 @@ ${formatOptions(only(CORRELATION_SPECS))}
 Options of cohort-model (with --eval, it is compared with one model for all rows; no --train-learner):
 ${formatOptions({ ...only(COHORT_MODEL_SPECS), out: COHORT_MODEL_SPECS.out })}
 
-Example:
+Examples:
   candor mitigate resample adult.data --columns age,…,income --label "income = '>50K'" --sensitive sex \\
-    --method smote-nc --cohort "age < 30" --out adult-smote.csv`;
+    --method smote-nc --cohort "age < 30" --out adult-smote.csv
+  candor mitigate reweigh adult.data --columns age,…,income --label "income in ('>50K', '>50K.')" --sensitive sex \\
+    --exclude fnlwgt --out weighted.csv --train-learner logistic --eval adult.test --eval-skip-rows 1 --report out/`;
 
 /** Where a verb prints its summary: standard output, or a collector in tests. */
 export interface Output {
@@ -138,7 +146,11 @@ interface Common {
   seed: number;
   exclude: string[];
   learner: 'logistic' | 'gbdt' | undefined;
+  /** Read options of DATA, and of --eval. */
+  read: ReadOptions;
+  evalRead: ReadOptions;
   style: Style;
+  output: Output;
 }
 
 function common(argv: string[], specs: OptionSpecs, verb: string, outForm: RegExp, outHelp: string, output: Output): Common {
@@ -155,6 +167,7 @@ function common(argv: string[], specs: OptionSpecs, verb: string, outForm: RegEx
   const compares = verb === 'cohort-model' || v['train-learner'] !== undefined;
   if (typeof v.eval === 'string' && !compares) throw userError('missing_option', '--eval is where the learner is compared before and after: add --train-learner logistic|gbdt');
   if (v.report !== undefined && (typeof v.eval !== 'string' || !compares)) throw userError('missing_option', `--report writes the before/after comparison: pass --eval TEST${verb === 'cohort-model' ? '' : ' and --train-learner logistic|gbdt'}`);
+  const read = readOptionsFrom(v);
   return {
     values: v,
     data: positionals[0],
@@ -165,8 +178,39 @@ function common(argv: string[], specs: OptionSpecs, verb: string, outForm: RegEx
     seed: numberOption(v.seed as string | undefined, 'seed', { integer: true }) ?? 0,
     exclude: list(v.exclude as string | undefined) ?? [],
     learner: learnerText as Common['learner'],
+    read,
+    evalRead: evalReadOptions(v, read),
     style: makeStyle(output === process.stdout && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
+    output,
   };
+}
+
+/**
+ * Reads --eval (when a learner is compared) and checks it against the training rows — the
+ * columns the learner and the comparison read, the label's spelling, the learner's features —
+ * before anything is fitted.
+ */
+async function prepareEval(c: Common, raw: Table, features: readonly string[], learner = c.learner): Promise<Table | undefined> {
+  const path = typeof c.values.eval === 'string' ? c.values.eval : undefined;
+  if (learner) checkLearnerFeatures(raw, features, learner, c.exclude);
+  if (!path) return undefined;
+  const test = await readEvalTable(path, c.evalRead);
+  const labelInputs = raw.has(c.labelSpec) ? [c.labelSpec] : columnsOf(parseExpression(c.labelSpec));
+  requireEvalColumns(test, { feature: features, sensitive: c.sensitive, label: labelInputs, '--cohort': c.cohort ? columnsOf(parseExpression(c.cohort)) : [] }, path);
+  checkEvalLabel(raw, test, c.labelSpec, { train: c.data, eval: path });
+  return test;
+}
+
+/**
+ * Records the run when asked (--track, --store…) and prints the JSON document (--json) or the text.
+ * `document` is what --json prints; `artifacts` the files written.
+ */
+async function finish(c: Common, argv: readonly string[], verb: string, text: string, document: Record<string, unknown>, artifacts: string[]): Promise<number> {
+  const evalPath = typeof c.values.eval === 'string' ? c.values.eval : undefined;
+  const full = { schemaVersion: 1, method: verb, data: c.data, out: c.out, ...document };
+  await recordRunFromCli(c.values, { kind: 'mitigate', argv: [verb, ...argv], dataPaths: evalPath ? [c.data, evalPath] : [c.data], modelPaths: artifacts, document: full });
+  c.output.write(c.values.json === true ? `${JSON.stringify(full, null, 2)}\n` : text);
+  return 0;
 }
 
 /** The label as a column of `table`: the named column, or a condition evaluated into {@link LABEL}. */
@@ -202,8 +246,21 @@ function renderWarnings(warnings: readonly string[]): string {
   return warnings.length ? `\nWarnings:\n${[...new Set(warnings)].map((w) => `  - ${w}`).join('\n')}\n` : '';
 }
 
+/** The rows a mitigation changes: `all 32,561 rows`, or `the 5,570 rows inside the cohort age < 25 (of 32,561)`. */
 function scopeText(c: Common, rows: number, total: number): string {
-  return c.cohort ? `inside the cohort ${c.cohort} (${count(rows)} of ${count(total)} rows)` : `over all ${count(total)} rows`;
+  return c.cohort ? `the ${count(rows)} rows inside the cohort ${c.cohort} (of ${count(total)})` : `all ${count(total)} rows`;
+}
+
+/** A SMOTE or learner error with the flag that fixes it. */
+function withFlagHint<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    const hint = { k_too_large: ' (pass --k)', missing_values: ' (choose them with --features, or --exclude COLUMN)', invalid_feature: ' (choose them with --features, or --exclude COLUMN)' }[e.code];
+    if (!hint) throw e;
+    throw userError(e.code, `${e.message}${hint}`, e.details, e);
+  }
 }
 
 /** `candor mitigate reweigh`. */
@@ -212,11 +269,14 @@ export async function runMitigateReweigh(argv: string[], output: Output = proces
   if (c.sensitive.length === 0) throw userError('missing_option', 'reweighing balances labels across sensitive groups: pass --sensitive COLUMN');
   const weightColumn = typeof c.values['weight-column'] === 'string' ? c.values['weight-column'] : 'weight';
   const sampleWeight = typeof c.values['sample-weight'] === 'string' ? c.values['sample-weight'] : undefined;
-  const { table: raw } = await readTable(c.data, readOptionsFrom(c.values));
+  await preflightTracking(c.values);
+  const { table: raw } = await readTable(c.data, c.read);
   if (raw.has(weightColumn) && weightColumn !== sampleWeight) {
     throw userError('column_exists', `the data already has a column ${JSON.stringify(weightColumn)}; choose another name with --weight-column (or pass --sample-weight ${weightColumn} to multiply it)`, { column: weightColumn });
   }
   const { table, label, inputs } = withLabel(raw, c.labelSpec);
+  const features = c.learner ? learnerFeatures(table, inputs, c, [label, weightColumn, ...(sampleWeight ? [sampleWeight] : [])]) : [];
+  const test = await prepareEval(c, raw, features);
   const result = reweigh(table, { label, sensitive: c.sensitive, cohort: c.cohort, weight: sampleWeight });
   const weights = numericColumn(weightColumn, result.weights, 'weight');
   const written = c.values['weights-only'] === true ? dropTemporary(table).select([]).withColumn(weights) : dropTemporary(table).withColumn(weights);
@@ -231,20 +291,22 @@ export async function runMitigateReweigh(argv: string[], output: Output = proces
     cell.factor === null ? '—' : cell.factor.toFixed(4),
   ]);
   let text =
-    `${c.style.bold(`Reweighed ${count(result.scopeRows - result.missingLabel)} rows ${scopeText(c, result.scopeRows, raw.rowCount)} by ${c.sensitive.join(' × ')} and ${c.labelSpec}`)}\n\n` +
+    `${c.style.bold(`Reweighed ${scopeText(c, result.scopeRows, raw.rowCount)} by ${c.sensitive.join(' × ')} and the label ${c.labelSpec}`)}\n\n` +
     `${formatTable(['group', 'label', 'rows', 'share before', 'share after', 'weight ×'], shown, c.style)}\n\n` +
-    `New weights range from ${result.range.min.toPrecision(4)} to ${result.range.max.toPrecision(4)}${sampleWeight ? ` (--sample-weight ${sampleWeight} times the factor)` : ''}.` +
+    `New weights range from ${result.range.min.toFixed(4)} to ${result.range.max.toFixed(4)}${sampleWeight ? ` (--sample-weight ${sampleWeight} times the factor)` : ''}.` +
     `${c.cohort ? ' Rows outside the cohort keep their weight.' : ''}${result.missingLabel ? ` ${count(result.missingLabel)} rows without a label keep their weight.` : ''}\n` +
     renderWarnings(result.warnings);
-  if (c.learner) {
-    const features = learnerFeatures(table, inputs, c, [label, weightColumn, ...(sampleWeight ? [sampleWeight] : [])]);
+  let mitigations: MitigationResult[] = [];
+  if (c.learner && test) {
     const before = trainLearner(c.learner, table, label, features, sampleWeight ? rowWeightsOf(table, sampleWeight) : undefined, c.seed);
     const after = trainLearner(c.learner, table, label, features, result.weights, c.seed);
-    const test = await readEval(c);
-    text += await compareModels(before, after, test, test, c, { method: 'reweigh', name: `reweighing by ${c.sensitive.join(' × ')}`, params: { sensitive: c.sensitive, cohort: c.cohort ?? null } });
+    const compared = await compareModels(before, after, test, test, c, { method: 'reweigh', name: `reweighing by ${c.sensitive.join(' × ')}`, params: { sensitive: c.sensitive, cohort: c.cohort ?? null } });
+    text += compared.text;
+    mitigations = compared.results;
   }
-  output.write(`${text}\nWrote ${c.values['weights-only'] === true ? 'the weights' : `the data with a ${JSON.stringify(weightColumn)} column`} to ${resolve(c.out)}\n`);
-  return 0;
+  text += `\nWrote ${c.values['weights-only'] === true ? 'the weights' : `the data with a ${JSON.stringify(weightColumn)} column`} to ${resolve(c.out)}\n`;
+  const document = { weightColumn, sensitive: c.sensitive, cohort: c.cohort ?? null, rows: raw.rowCount, scopeRows: result.scopeRows, missingLabel: result.missingLabel, cells: result.cells, range: result.range, warnings: result.warnings, mitigations };
+  return finish(c, argv, 'reweigh', text, document, [c.out]);
 }
 
 /** `candor mitigate resample`. */
@@ -259,19 +321,28 @@ export async function runMitigateResample(argv: string[], output: Output = proce
   const ratio = numberOption(v.ratio as string | undefined, 'ratio', { min: Number.MIN_VALUE, max: 1 }) ?? 1;
   const k = numberOption(v.k as string | undefined, 'k', { min: 1, integer: true }) ?? 5;
   if (method !== 'smote' && method !== 'smote-nc' && (v.k !== undefined || v.features !== undefined)) throw userError('invalid_option', `--k and --features are SMOTE options; add --method smote or smote-nc`);
-  const { table: raw } = await readTable(c.data, readOptionsFrom(v));
+  await preflightTracking(v);
+  const { table: raw } = await readTable(c.data, c.read);
   const { table, label, inputs } = withLabel(raw, c.labelSpec);
   const target = { label, sensitive: c.sensitive, cohort: c.cohort, balance, ratio, seed: c.seed } as const;
-  let result: ResampleResult;
-  let what: string;
-  if (method === 'smote' || method === 'smote-nc') {
+  const smoting = method === 'smote' || method === 'smote-nc';
+  let smoteFeatures: string[] = [];
+  if (smoting) {
     const skip = new Set([label, ...inputs, ...c.sensitive, ...c.exclude]);
     for (const e of c.exclude) table.column(e);
-    const features = list(v.features as string | undefined) ?? table.columns.filter((col) => !skip.has(col.name) && (col.type === 'numeric' || (method === 'smote-nc' && col.type !== 'list'))).map((col) => col.name);
+    smoteFeatures = list(v.features as string | undefined) ?? table.columns.filter((col) => !skip.has(col.name) && (col.type === 'numeric' || (method === 'smote-nc' && col.type !== 'list'))).map((col) => col.name);
+  }
+  // Synthetic rows have values only for the SMOTE features: a learner given other columns would
+  // find every synthetic (minority-class) row missing them, and learn that.
+  const features = c.learner ? (smoting ? smoteFeatures : learnerFeatures(table, inputs, c, [label])) : [];
+  const test = await prepareEval(c, raw, features);
+  let result: ResampleResult;
+  let what: string;
+  if (smoting) {
     const copy = inputs.filter((n) => n !== label && !c.sensitive.includes(n));
     const progress = new Progress();
     progress.update(0.1, method);
-    const s = smote(table, { ...target, features, copy, k, variant: method });
+    const s = withFlagHint(() => smote(table, { ...target, features: smoteFeatures, copy, k, variant: method }));
     progress.done();
     result = s;
     what = `${method === 'smote' ? 'SMOTE' : 'SMOTE-NC'} (k = ${k}; ${s.numericFeatures.length} numeric${s.nominalFeatures.length ? ` and ${s.nominalFeatures.length} nominal` : ''} features, standardised)`;
@@ -287,15 +358,18 @@ export async function runMitigateResample(argv: string[], output: Output = proce
     `Rows: ${count(raw.rowCount)} before, ${count(result.table.rowCount)} after` +
     `${result.missingLabel ? `; ${count(result.missingLabel)} rows without a label kept as they are` : ''}.\n` +
     renderWarnings(result.warnings);
-  if (c.learner) {
-    const features = learnerFeatures(table, inputs, c, [label]);
+  let mitigations: MitigationResult[] = [];
+  if (c.learner && test) {
+    if (smoting) text += c.style.dim(`\nThe learner uses the SMOTE features (${features.join(', ')}): synthetic rows have no other values.\n`);
     const before = trainLearner(c.learner, table, label, features, undefined, c.seed);
     const after = trainLearner(c.learner, result.table, label, features, undefined, c.seed);
-    const test = await readEval(c);
-    text += await compareModels(before, after, test, test, c, { method, name: `${method === 'smote' || method === 'smote-nc' ? method.toUpperCase() : `${method}sampling`} to ${goal}`, params: { method, balance, ratio, sensitive: c.sensitive, cohort: c.cohort ?? null, ...(method.startsWith('smote') ? { k } : {}) } });
+    const compared = await compareModels(before, after, test, test, c, { method, name: `${smoting ? method.toUpperCase() : `${method}sampling`} to ${goal}`, params: { method, balance, ratio, sensitive: c.sensitive, cohort: c.cohort ?? null, ...(smoting ? { k, features } : {}) } });
+    text += compared.text;
+    mitigations = compared.results;
   }
-  output.write(`${text}\nWrote ${count(result.table.rowCount)} rows to ${resolve(c.out)}\n`);
-  return 0;
+  text += `\nWrote ${count(result.table.rowCount)} rows to ${resolve(c.out)}\n`;
+  const document = { sampling: method, balance, ratio, seed: c.seed, sensitive: c.sensitive, cohort: c.cohort ?? null, rows: { before: raw.rowCount, after: result.table.rowCount }, scopeRows: result.scopeRows, missingLabel: result.missingLabel, cells: result.cells, warnings: result.warnings, mitigations };
+  return finish(c, argv, 'resample', text, document, [c.out]);
 }
 
 /** `candor mitigate correlation-remover`. */
@@ -304,8 +378,11 @@ export async function runMitigateCorrelationRemover(argv: string[], output: Outp
   const v = c.values;
   if (c.sensitive.length === 0) throw userError('missing_option', 'the correlation remover needs the sensitive columns: pass --sensitive COLUMN');
   const alpha = numberOption(v.alpha as string | undefined, 'alpha', { min: 0, max: 1 }) ?? 1;
-  const { table: raw } = await readTable(c.data, readOptionsFrom(v));
+  await preflightTracking(v);
+  const { table: raw } = await readTable(c.data, c.read);
   const { table, label, inputs } = withLabel(raw, c.labelSpec);
+  const features = c.learner ? learnerFeatures(table, inputs, c, [label]) : [];
+  const test = await prepareEval(c, raw, features);
   const exclude = [...new Set([label, ...inputs, ...c.exclude])].filter((n) => !c.sensitive.includes(n));
   const keepSensitive = v['keep-sensitive'] === true;
   const { table: filtered, remover } = removeCorrelation(table, { sensitive: c.sensitive, features: list(v.features as string | undefined), exclude, alpha, cohort: c.cohort, keepSensitive });
@@ -316,22 +393,25 @@ export async function runMitigateCorrelationRemover(argv: string[], output: Outp
   const rows = remover.features.map((f, j) => [f, count(remover.rows[j]), fixed(before[j]), fixed(after[j])]);
   const indicators = remover.indicators.map((i) => (i.value === null ? i.column : `${i.column}=${i.value}`));
   let text =
-    `${c.style.bold(`Removed ${alpha === 1 ? 'all' : `${Math.round(alpha * 100)}% of`} the linear correlation with ${indicators.join(', ')} ${scopeText(c, scope, raw.rowCount)}`)}\n\n` +
+    `${c.style.bold(`Removed ${alpha === 1 ? 'all' : `${Math.round(alpha * 100)}% of`} the linear correlation with ${indicators.join(', ')} from ${scopeText(c, scope, raw.rowCount)}`)}\n\n` +
     `${formatTable(['feature', 'rows fitted', 'max |corr| before', 'after'], rows, c.style)}\n\n` +
     `${keepSensitive ? 'Kept' : 'Dropped'} the sensitive column${c.sensitive.length > 1 ? 's' : ''} ${c.sensitive.join(', ')}; other columns are unchanged.\n`;
-  if (c.learner) {
-    const features = learnerFeatures(table, inputs, c, [label]);
+  let mitigations: MitigationResult[] = [];
+  if (c.learner && test) {
     const before = trainLearner(c.learner, table, label, features, undefined, c.seed);
     const after = trainLearner(c.learner, applyCorrelationRemover(table, remover, { keepSensitive: true }), label, features, undefined, c.seed);
-    const test = await readEval(c);
-    text += await compareModels(before, after, test, applyCorrelationRemover(test, remover, { keepSensitive: true }), c, {
+    const compared = await compareModels(before, after, test, applyCorrelationRemover(test, remover, { keepSensitive: true }), c, {
       method: 'correlation_remover',
       name: `correlation remover, alpha ${alpha}`,
       params: { alpha, sensitive: c.sensitive, cohort: c.cohort ?? null, features: remover.features },
     });
+    text += compared.text;
+    mitigations = compared.results;
   }
-  output.write(`${text}\nWrote ${count(filtered.rowCount)} rows to ${resolve(c.out)}\n`);
-  return 0;
+  text += `\nWrote ${count(filtered.rowCount)} rows to ${resolve(c.out)}\n`;
+  const correlations = remover.features.map((f, j) => ({ feature: f, rows: remover.rows[j], before: before[j], after: after[j] }));
+  const document = { alpha, sensitive: c.sensitive, cohort: c.cohort ?? null, keepSensitive, indicators, correlations, mitigations };
+  return finish(c, argv, 'correlation-remover', text, document, [c.out]);
 }
 
 /** `candor mitigate cohort-model`. */
@@ -339,7 +419,8 @@ export async function runMitigateCohortModel(argv: string[], output: Output = pr
   const c = common(argv, COHORT_MODEL_SPECS, 'cohort-model', /\.json$/i, 'model.json', output);
   if (!c.cohort) throw userError('missing_option', 'cohort-model trains a model for a cohort: pass --cohort EXPR (e.g. "age < 30")');
   const learner = c.learner ?? 'gbdt';
-  const { table: raw } = await readTable(c.data, readOptionsFrom(c.values));
+  await preflightTracking(c.values);
+  const { table: raw } = await readTable(c.data, c.read);
   const { table, label, inputs } = withLabel(raw, c.labelSpec);
   const features = list(c.values.features as string | undefined) ?? learnerFeatures(table, inputs, c, [label]);
   for (const f of features) table.column(f);
@@ -347,6 +428,7 @@ export async function runMitigateCohortModel(argv: string[], output: Output = pr
   const inside = mask.count();
   if (inside === 0) throw userError('empty_cohort', `the cohort ${JSON.stringify(c.cohort)} matches none of the ${count(table.rowCount)} rows; check its values (e.g. the spelling of a category)`, { cohort: c.cohort });
   if (inside === table.rowCount) throw userError('invalid_cohort', `the cohort ${JSON.stringify(c.cohort)} holds every row, so no rows are left for the other model; one model for all is candor train`, { cohort: c.cohort });
+  const test = await prepareEval(c, raw, features, learner);
   const progress = new Progress();
   progress.update(0.1, `fitting ${learner} on the cohort`);
   const cohortModel = trainLearner(learner, table.filter(mask), label, features, undefined, c.seed, 'the cohort');
@@ -378,14 +460,17 @@ export async function runMitigateCohortModel(argv: string[], output: Output = pr
   let text =
     `${c.style.bold(`Trained ${learner} on the cohort ${c.cohort} (${count(inside)} rows) and on the other ${count(table.rowCount - inside)} rows, ${features.length} features, seed ${c.seed}`)}\n` +
     'Rows are predicted by the cohort model when the cohort expression is true for them, else by the other model.\n';
-  if (typeof c.values.eval === 'string') {
+  let mitigations: MitigationResult[] = [];
+  if (test) {
     const before = trainLearner(learner, table, label, features, undefined, c.seed);
-    const test = await readEval(c);
     const combined = perCohortModel([{ cohort: c.cohort, model: cohortModel }], restModel, { name: 'per-cohort' });
-    text += await compareModels(before, combined, test, test, c, { method: 'per_cohort_model', name: `a ${learner} model for ${c.cohort} and one for the other rows`, params: { cohort: c.cohort } });
+    const compared = await compareModels(before, combined, test, test, c, { method: 'per_cohort_model', name: `a ${learner} model for ${c.cohort} and one for the other rows`, params: { cohort: c.cohort } }, learner);
+    text += compared.text;
+    mitigations = compared.results;
   }
-  output.write(`${text}\nWrote ${resolve(c.out)} with ${resolve(files.cohort)} and ${resolve(files.rest)}\n`);
-  return 0;
+  text += `\nWrote ${resolve(c.out)} with ${resolve(files.cohort)} and ${resolve(files.rest)}\n`;
+  const document = { learner, cohort: c.cohort, rows: { cohort: inside, rest: table.rowCount - inside }, features, manifest, files, mitigations };
+  return finish(c, argv, 'cohort-model', text, document, [c.out, files.cohort, files.rest]);
 }
 
 /** Every column but the label (and the columns it reads), sensitive columns, weights and --exclude. */
@@ -409,18 +494,10 @@ function trainLearner(kind: 'logistic' | 'gbdt', table: Table, label: string, fe
   if (classes.length < 2) throw userError('invalid_label', `cannot train on ${where}: the label has ${classes.length === 0 ? 'no values' : `one class only (${classes[0]})`}`, { classes });
   if (kind === 'logistic') {
     if (classes.length !== 2) throw userError('invalid_option', `--train-learner logistic needs two classes; the label has ${classes.length}`);
-    return fitLogistic(table, { label, features, weight: weights });
+    return fitLogisticNewton(table, { label, features, weight: weights });
   }
   const data = weights ? table.withColumn(numericColumn(WEIGHT, weights)) : table;
   return fitGbdt(data, { label, features, task: classes.length === 2 ? 'binary' : 'multiclass', seed, ...(weights ? { weight: WEIGHT } : {}) });
-}
-
-/** The --eval data as read (the label stays a column or a condition). */
-async function readEval(c: Common): Promise<Table> {
-  const skip = numberOption(c.values['eval-skip-rows'] as string | undefined, 'eval-skip-rows', { min: 0, integer: true });
-  const read = readOptionsFrom(c.values);
-  const { table } = await readTable(c.values.eval as string, { ...read, skipRows: skip ?? read.skipRows });
-  return table;
 }
 
 /** What a data mitigation tells the before/after comparison about itself. */
@@ -438,7 +515,7 @@ const AFTER = '__candor_after__';
  * disparities per group with paired bootstrap intervals, the accuracy cost), over all rows and,
  * with --cohort, inside the cohort; with --report DIR, written into DIR/insights.json and report.html.
  */
-async function compareModels(before: Model, after: Model, test: Table, testAfter: Table, c: Common, what: Described): Promise<string> {
+async function compareModels(before: Model, after: Model, test: Table, testAfter: Table, c: Common, what: Described, learner = c.learner ?? 'gbdt'): Promise<{ results: MitigationResult[]; text: string }> {
   const bootstrap = numberOption(c.values.bootstrap as string | undefined, 'bootstrap', { min: 0, integer: true }) ?? 1000;
   const [pb, pa] = [await before.predict(test), await after.predict(testAfter)];
   if (pb.task === 'regression' || pa.task === 'regression') throw new Error('data mitigations train classifiers');
@@ -455,25 +532,27 @@ async function compareModels(before: Model, after: Model, test: Table, testAfter
     before: { pred: BEFORE },
     after: { pred: AFTER },
     method: what.method,
-    params: { ...what.params, learner: c.learner ?? 'gbdt', seed: c.seed },
+    params: { ...what.params, learner, seed: c.seed },
     data: { file: c.values.eval as string, split: 'evaluation' as const },
     bootstrap,
     seed: c.seed,
   };
   const results = [compareBeforeAfter(table, { ...options, name: what.name })];
   if (c.cohort) results.push(compareBeforeAfter(table, { ...options, name: `${what.name} (inside the cohort)`, where: c.cohort }));
+  for (const r of results) perfectModelWarning(r);
   const reportDir = typeof c.values.report === 'string' ? c.values.report : undefined;
   if (reportDir) {
     const insights = assess(table, { label: c.labelSpec, pred: AFTER, ...(binary ? { positive: pb.classes[1], task: 'binary' as const } : { task: 'multiclass' as const }), sensitive, bootstrap, seed: c.seed, curves: false });
     insights.source = { ...insights.source, file: c.values.eval as string };
-    insights.config = { ...insights.config, pred: `${c.learner ?? 'gbdt'} after ${what.name}` };
+    insights.config = { ...insights.config, pred: `${learner} after ${what.name}` };
     insights.mitigations = results;
     await writeFileAtomic(join(reportDir, 'insights.json'), `${JSON.stringify(insights, null, 2)}\n`);
     const { writeReport } = await import('../adapters/report.js');
     await writeReport(join(reportDir, 'report.html'), { insights, title: `Mitigation — ${what.name}` });
   }
-  const learner = c.learner ?? 'gbdt';
-  const heading = c.style.bold(`${learner} trained on the data before and after, evaluated on ${count(test.rowCount)} rows of ${c.values.eval as string}`);
+  const compared = what.method === 'per_cohort_model' ? `One ${learner} model for all rows (before) against one for the cohort and one for the other rows (after)` : `${learner} trained on the data before and after`;
+  const heading = c.style.bold(`${compared}, evaluated on ${count(test.rowCount)} rows of ${c.values.eval as string}`);
   const written = reportDir ? `\nWrote the before/after section to ${resolve(reportDir, 'insights.json')} and ${resolve(reportDir, 'report.html')}\n` : '';
-  return `\n${heading}\n\n${results.map((r) => `${r === results[1] ? `${c.style.bold(`Inside the cohort ${c.cohort}`)}\n` : ''}${renderBeforeAfterText(r, c.style)}`).join('\n\n')}\n${written}`;
+  const text = `\n${heading}\n\n${results.map((r) => `${r === results[1] ? `${c.style.bold(`Inside the cohort ${c.cohort}`)}\n` : ''}${renderBeforeAfterText(r, c.style)}`).join('\n\n')}\n${written}`;
+  return { results, text };
 }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readTable } from '../adapters/io/index.js';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
-import { assess, type AssessOptions } from '../assess/index.js';
-import { evaluateMask, parseExpression } from '../cohort/index.js';
+import { assess, type AssessOptions, metricLabel } from '../assess/index.js';
+import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tracker/record.js';
+import { columnsOf, evaluateMask, parseExpression } from '../cohort/index.js';
 import { userError } from '../errors/index.js';
 import { parseMitigation, type Mitigation, type MulticlassMitigation } from '../mitigate/artifact.js';
 import { compareBeforeAfter, type MitigationPredictions } from '../mitigate/before-after.js';
@@ -16,11 +17,12 @@ import { offsetArgmax } from '../mitigate/threshold-optimizer-multiclass.js';
 import type { Insights } from '../report/insights.js';
 import { booleanColumn, categoricalFromCodes, type Column, numericColumn, type Table } from '../table/index.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
+import { checkEvalLabel, evalReadOptions, evalSpecs, readEvalTable, requireEvalColumns } from './mitigate-inputs.js';
 import { list, READ_SPECS, readOptionsFrom } from './read-options.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
 
 const SPECS: OptionSpecs = {
-  label: { type: 'string', value: 'COL|EXPR', help: "label column, or a boolean expression (\"income = '>50K'\")" },
+  label: { type: 'string', value: 'COL|EXPR', help: "label column, or a boolean expression (\"income in ('>50K', '>50K.')\" when --eval spells it differently)" },
   score: { type: 'string', value: 'COL[,COL…]', help: 'the score the thresholds apply to; one column per class (in class order) for a multiclass rule' },
   sensitive: { type: 'string', value: 'A[,B]', help: 'sensitive column(s); A,B means their intersection' },
   constraint: { type: 'string', value: 'NAME', help: `${THRESHOLD_CONSTRAINTS.join('|')} (default demographic_parity; multiclass: demographic_parity only)` },
@@ -32,7 +34,7 @@ const SPECS: OptionSpecs = {
   classes: { type: 'string', value: 'A,B,…', help: 'multiclass: the class of each --score column (default: the label values, sorted)' },
   where: { type: 'string', value: 'EXPR', help: 'fit (and evaluate) only on the rows where EXPR is true' },
   out: { type: 'string', value: 'FILE.json', help: 'write the mitigation (thresholds and mixing probabilities per group) here' },
-  eval: { type: 'string', value: 'DATA', help: 'evaluate before/after on these rows (default: the training rows, which flatters the mitigation)' },
+  ...evalSpecs('evaluate before/after on these rows, read and checked before the fit (default: the training rows, which flatters the mitigation)'),
   pred: { type: 'string', value: 'COL|EXPR', help: 'the unmitigated predictions for the before/after (default: score >= --threshold; multiclass: the argmax of the scores)' },
   threshold: { type: 'string', value: 'T', help: 'the unmitigated model\'s threshold on the score (default 0.5)' },
   report: { type: 'string', value: 'DIR', help: 'write DIR/insights.json and DIR/report.html with the before/after section' },
@@ -41,6 +43,7 @@ const SPECS: OptionSpecs = {
   confidence: { type: 'string', value: 'P', help: 'confidence level of intervals (default 0.95)' },
   json: { type: 'boolean', help: 'print { mitigation, mitigations: [before/after] } as JSON on stdout (and nothing else)' },
   ...READ_SPECS,
+  ...TRACK_SPECS,
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
@@ -61,6 +64,8 @@ ${formatOptions(SPECS)}
 
 Examples:
   candor mitigate postprocess train.csv --label y_true --score y_score --sensitive sex --constraint equalized_odds --out mitigation.json --eval test.csv --report out/
+  candor mitigate postprocess adult-scored.csv --label "income in ('>50K', '>50K.')" --score probability_true --sensitive sex \\
+    --out mitigation.json --eval adult-test-scored.csv --track --run-name thresholds-v1
   candor assess test.csv --label y_true --sensitive sex --mitigation mitigation.json
   candor predict test.csv --mitigation mitigation.json --seed 7 --out decisions.csv`;
 
@@ -113,8 +118,17 @@ export async function runMitigatePostprocess(argv: string[]): Promise<number> {
   const seed = numberOption(str('seed'), 'seed', { integer: true }) ?? 0;
   const confidence = numberOption(str('confidence'), 'confidence', { min: 0.5, max: 0.999 }) ?? 0.95;
   const read = readOptionsFrom(v);
+  const evalRead = evalReadOptions(v, read);
+  await preflightTracking(v);
 
   const train = await readTable(data, read);
+  const evalPath = str('eval');
+  const evaluation = evalPath ? await readEvalTable(evalPath, evalRead) : train.table;
+  if (evalPath) {
+    const inputs = (spec: string | undefined) => (spec === undefined ? [] : train.table.has(spec) ? [spec] : columnsOf(parseExpression(spec)));
+    requireEvalColumns(evaluation, { score, sensitive, label: inputs(label), '--pred': inputs(str('pred')), '--where': inputs(str('where')) }, evalPath);
+    checkEvalLabel(train.table, evaluation, label, { train: data, eval: evalPath }, str('positive'));
+  }
   const mitigation = thresholdOptimizer(train.table, {
     label,
     score: score.length === 1 ? score[0] : score,
@@ -131,8 +145,6 @@ export async function runMitigatePostprocess(argv: string[]): Promise<number> {
   });
   await writeFileAtomic(out, `${JSON.stringify(mitigation, null, 2)}\n`);
 
-  const evalPath = str('eval');
-  const evaluation = evalPath ? (await readTable(evalPath, read)).table : train.table;
   const split = evalPath ? 'evaluation' : 'training';
   const prepared = beforeAndAfter(evaluation, mitigation, { pred: str('pred'), threshold: numberOption(str('threshold'), 'threshold') ?? 0.5, include: whereMask(evaluation, str('where')) });
   const result = compareBeforeAfter(prepared.table, {
@@ -164,8 +176,10 @@ export async function runMitigatePostprocess(argv: string[]): Promise<number> {
     await writeReport(join(reportDir, 'report.html'), { insights, title: `Mitigation — ${nameOf(mitigation)}` });
   }
 
+  const document = { schemaVersion: 1, mitigation, mitigations: [result] };
+  await recordRunFromCli(v, { kind: 'mitigate', argv: ['postprocess', ...argv], dataPaths: evalPath ? [data, evalPath] : [data], modelPaths: [out], document });
   if (v.json === true) {
-    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, mitigation, mitigations: [result] }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return 0;
   }
   const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -254,10 +268,27 @@ function disparityOf(m: Mitigation): string {
   return { demographic_parity: 'demographic_parity_difference', equalized_odds: 'equalized_odds_difference', true_positive_rate_parity: 'equal_opportunity_difference', false_positive_rate_parity: 'false_positive_rate_difference' }[m.constraint];
 }
 
-const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '—' : v.toFixed(digits));
-const fmtCi = (ci: [number, number] | null | undefined) => (ci ? ` [${fmt(ci[0])}, ${fmt(ci[1])}]` : '');
-const signed = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(3)}`);
-const threshold = (t: number | 'Infinity' | '-Infinity') => (t === 'Infinity' ? '+∞' : t === '-Infinity' ? '−∞' : Number(t.toPrecision(4)).toString());
+/** True minus signs, as in every other number Candor prints (and the report). */
+const minus = (text: string) => text.replace(/^-/, '−');
+
+/** A value with `digits` decimals; `—` when undefined. */
+export const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : minus(v.toFixed(digits)));
+
+/**
+ * A change with its sign, as `+0.012`, `−0.012` — and `±0.000` when it rounds to zero, so no
+ * `−0.000` appears and every change in a column has the same width.
+ */
+export function signed(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const text = Math.abs(v).toFixed(digits);
+  return `${Number(text) === 0 ? '±' : v > 0 ? '+' : '−'}${text}`;
+}
+
+/** A change's interval with signed ends, `[−0.028, +0.003]`, as `candor compare` prints them. */
+const signedCi = (ci: [number, number] | null | undefined) => (ci ? `[${signed(ci[0])}, ${signed(ci[1])}]` : '—');
+
+/** A threshold to four significant digits (trailing zeros kept, so they line up), or ±∞. */
+const threshold = (t: number | 'Infinity' | '-Infinity') => (t === 'Infinity' ? '+∞' : t === '-Infinity' ? '−∞' : minus(Math.abs(t) >= 1e4 ? t.toFixed(0) : t.toPrecision(4)));
 
 /** The fitted rule as text: one line per group. */
 export function renderMitigationText(m: Mitigation, style: Style): string {
@@ -277,29 +308,44 @@ export function renderMitigationText(m: Mitigation, style: Style): string {
 }
 
 function renderMulticlass(m: MulticlassMitigation, style: Style, head: string, groupName: (key: Record<string, string>) => string): string {
-  const rows = m.groups.map((g) => [groupName(g.key), g.training.rows.toLocaleString('en-US'), g.offsets.map((o) => (o >= 0 ? '+' : '−') + Math.abs(o).toFixed(3)).join(' '), g.training.rates.map((r) => fmt(r)).join(' ')]);
+  const rows = m.groups.map((g) => [groupName(g.key), g.training.rows.toLocaleString('en-US'), g.offsets.map((o) => signed(o)).join(' '), g.training.rates.map((r) => fmt(r)).join(' ')]);
   return [head, formatTable(['group', 'rows', `offsets (${m.classes.join(', ')})`, 'class rates (train)'], rows, style), style.dim(`target rates ${m.rates.map((r) => fmt(r)).join(' ')}; training violation ${fmt(m.violation, 4)}`)].join('\n');
 }
 
-/** A before/after comparison as text: overall and per group, disparities, the accuracy cost. */
+/**
+ * A before/after comparison as text: overall and per group (the scope named on its first row
+ * only), the disparities, the accuracy cost. Changes carry a sign and their paired interval in a
+ * column of its own, with signed ends, so a column of changes lines up.
+ */
 export function renderBeforeAfterText(r: MitigationResult, style: Style): string {
   const lines = [`${style.bold('Before → after')} on ${r.data.file ?? 'the data'} (${r.data.rows.toLocaleString('en-US')} rows${r.expected ? '; expected metrics of the randomised rule' : ''})`];
   if (r.data.note) lines.push(style.yellow(r.data.note));
+  const intervals = r.intervals.method !== 'none';
+  const ci = intervals ? [`${Math.round(r.intervals.confidence * 100)}% CI`] : [];
+  const cells = (m: { before: number | null; after: number | null; delta: { value: number | null; interval: [number, number] | null } }) => [
+    fmt(m.before),
+    fmt(m.after),
+    signed(m.delta.value),
+    ...(intervals ? [signedCi(m.delta.interval)] : []),
+  ];
   const rows: string[][] = [];
   const scopes = [{ name: 'overall', metrics: r.overall.metrics }, ...r.groups.map((g) => ({ name: g.by.map((b) => g.key[b]).join(' | '), metrics: g.metrics }))];
   for (const s of scopes) {
+    let first = true;
     for (const id of r.metrics) {
       const m = s.metrics[id];
       if (!m) continue;
-      rows.push([s.name, id, fmt(m.before), fmt(m.after), `${signed(m.delta.value)}${fmtCi(m.delta.interval)}`]);
+      rows.push([first ? s.name : '', id, ...cells(m)]);
+      first = false;
     }
   }
-  lines.push(formatTable(['scope', 'metric', 'before', 'after', `change${r.intervals.method === 'none' ? '' : ` [${Math.round(r.intervals.confidence * 100)}% CI]`}`], rows, style));
-  const disparities = r.disparities.map((d) => [d.by.join(' × '), d.metric, fmt(d.before), fmt(d.after), `${signed(d.delta.value)}${fmtCi(d.delta.interval)}`]);
-  if (disparities.length) lines.push('', formatTable(['by', 'disparity', 'before', 'after', 'change'], disparities, style));
+  lines.push(formatTable(['scope', 'metric', 'before', 'after', 'change', ...ci], rows, style));
+  const disparities = r.disparities.map((d) => [d.by.join(' × '), d.metric, ...cells(d)]);
+  if (disparities.length) lines.push('', formatTable(['by', 'disparity', 'before', 'after', 'change', ...ci], disparities, style));
   const c = r.accuracyCost;
-  lines.push('', `Accuracy cost: ${fmt(c.before)} → ${fmt(c.after)}, ${c.cost === null ? '—' : `${c.cost >= 0 ? 'lost' : 'gained'} ${Math.abs(c.cost).toFixed(3)}`}${c.interval ? ` (cost interval [${fmt(c.interval[0])}, ${fmt(c.interval[1])}])` : ''}`);
-  for (const w of r.warnings) lines.push(style.dim(`warning: ${w.message}`));
+  const cost = c.cost === null ? '—' : Number(Math.abs(c.cost).toFixed(3)) === 0 ? 'no cost to 3 decimals' : `${c.cost >= 0 ? 'lost' : 'gained'} ${Math.abs(c.cost).toFixed(3)}`;
+  lines.push('', `Accuracy cost: ${fmt(c.before)} → ${fmt(c.after)}, ${cost}${c.interval ? ` (${ci[0] ?? 'interval'} of the accuracy lost [${fmt(c.interval[0])}, ${fmt(c.interval[1])}])` : ''}`);
+  for (const w of r.warnings) lines.push(style.yellow(`warning: ${w.message}`));
   return lines.join('\n');
 }
 
@@ -364,8 +410,8 @@ export function renderAppliedMitigationText(insights: Insights, style: Style): s
   if (a.mode === 'deterministic') return style.dim(`predictions from ${a.file ?? 'the mitigation'} (${a.constraint}, deterministic)`);
   if (a.mode === 'expected') return style.dim(`expected (probability-weighted) metrics of the randomised rule in ${a.file ?? 'the mitigation'} (${a.constraint}); --randomize --seed N assesses one draw`);
   const e = a.expected;
-  const parts = ['selection_rate', 'accuracy', 'true_positive_rate', 'false_positive_rate'].filter((k) => e && k in e.overall).map((k) => `${k} ${fmt(e!.overall[k])}`);
-  const fair = (e?.fairness ?? []).flatMap((f) => ['demographic_parity_difference', 'equalized_odds_difference'].filter((k) => typeof f[k] === 'number').map((k) => `${k} (${f.by.join(' × ')}) ${fmt(f[k] as number)}`));
+  const parts = ['selection_rate', 'accuracy', 'true_positive_rate', 'false_positive_rate'].filter((k) => e && k in e.overall).map((k) => `${metricLabel(k)} ${fmt(e!.overall[k])}`);
+  const fair = (e?.fairness ?? []).flatMap((f) => ['demographic_parity_difference', 'equalized_odds_difference'].filter((k) => typeof f[k] === 'number').map((k) => `${metricLabel(k)} (${f.by.join(' × ')}) ${fmt(f[k] as number)}`));
   return [style.dim(`one randomised draw of ${a.file ?? 'the mitigation'} (seed ${a.seed}); expected metrics beside it:`), `  ${[...parts, ...fair].join(' · ')}`].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../adapters/atomic-write.js';
 import { readTable } from '../adapters/io/index.js';
+import { preflightTracking, recordRunFromCli, TRACK_SPECS } from '../adapters/tracker/record.js';
 import { userError } from '../errors/index.js';
 import { compareBeforeAfter } from '../mitigate/before-after.js';
 import { assessExpected } from '../mitigate/expected-assess.js';
@@ -23,8 +24,9 @@ import type { MitigationResult } from '../mitigate/schema.js';
 import type { Model } from '../model/index.js';
 import { type Table, valueAt, withMeta } from '../table/index.js';
 import { formatOptions, numberOption, parseArgs, type OptionSpecs } from './args.js';
-import { renderBeforeAfterText } from './mitigate-postprocess.js';
+import { fmt as fmt3, renderBeforeAfterText } from './mitigate-postprocess.js';
 import { Progress } from './progress.js';
+import { checkEvalLabel, checkLearnerFeatures, evalReadOptions, evalSpecs, perfectModelWarning, readEvalTable, requireEvalColumns } from './mitigate-inputs.js';
 import { list, READ_SPECS, readOptionsFrom, splitAssignment } from './read-options.js';
 import { formatTable, makeStyle, type Style } from './text-table.js';
 import { labelColumn, labelInputs } from './train.js';
@@ -53,13 +55,13 @@ const SPECS: OptionSpecs = {
   sweep: { type: 'string', value: 'eps=A,B,…', help: 'fit once per eps value: one model file each (FILE-eps<value>.onnx) and one before/after entry each, for the trade-off plot' },
   seed: { type: 'string', value: 'N', help: 'seed of the learner (gbdt) and of the bootstrap (default 0)' },
   out: { type: 'string', value: 'FILE.onnx', help: 'write the mitigated model as ONNX (a weighted ensemble, or the best single predictor)' },
-  eval: { type: 'string', value: 'DATA', help: 'compare before/after on these rows (default: the training rows, which flatters the mitigation)' },
-  'eval-skip-rows': { type: 'string', value: 'N', help: 'lines to skip at the top of the --eval file (default: as --skip-rows)' },
+  ...evalSpecs('compare before/after on these rows, read and checked before the fit (default: the training rows, which flatters the mitigation)'),
   report: { type: 'string', value: 'DIR', help: 'write DIR/insights.json and DIR/report.html with the before/after section' },
   bootstrap: { type: 'string', value: 'N', help: 'bootstrap resamples for the before/after intervals; 0 = none (default 1000)' },
   confidence: { type: 'string', value: 'P', help: 'confidence level of intervals (default 0.95)' },
   json: { type: 'boolean', help: 'print { reductions, mitigations: [before/after] } as JSON on stdout (and nothing else)' },
   ...READ_SPECS,
+  ...TRACK_SPECS,
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
@@ -197,6 +199,8 @@ export async function runMitigateReduce(argv: string[]): Promise<number> {
     constraintWeight: numberOption(str('constraint-weight'), 'constraint-weight', { min: 0, max: 1 }),
   };
   const read = readOptionsFrom(v);
+  const evalRead = evalReadOptions(v, read);
+  await preflightTracking(v);
   const progress = new Progress();
 
   const { table: raw } = await readTable(data, read);
@@ -213,13 +217,13 @@ export async function runMitigateReduce(argv: string[]): Promise<number> {
   const positive = str('positive') ?? (raw.has(labelSpec) ? undefined : 'true');
   const common = { label, positive, sensitive, features, constraint, learner, upperBound, loss, seed };
 
+  checkLearnerFeatures(train, features, learner.name, list(str('exclude')) ?? []);
   const evalPath = str('eval');
   let evaluation = train;
   if (evalPath) {
-    const skip = numberOption(str('eval-skip-rows'), 'eval-skip-rows', { min: 0, integer: true });
-    const { table: t } = await readTable(evalPath, { ...read, skipRows: skip ?? read.skipRows });
-    for (const c of columns) t.column(c);
-    evaluation = t;
+    evaluation = await readEvalTable(evalPath, evalRead);
+    requireEvalColumns(evaluation, { feature: features, sensitive, label: inputs }, evalPath);
+    checkEvalLabel(raw, evaluation, labelSpec, { train: data, eval: evalPath }, str('positive'));
   }
 
   progress.update(0.02, `fitting the unconstrained ${learner.name} model`);
@@ -243,43 +247,49 @@ export async function runMitigateReduce(argv: string[]): Promise<number> {
       regressionRows.push(compareRegression(evaluation, labelSpec, sensitive, beforePrediction, after, name, loss ?? 'squared'));
       continue;
     }
-    const afterP = after.scores ? after.scores[1] : Float64Array.from(after.labels, (c) => c);
+    // P(positive) of the mixture: a sum of weights, kept inside 0..1 against rounding.
+    const afterP = after.scores ? Float64Array.from(after.scores[1], (p) => Math.min(1, Math.max(0, p))) : Float64Array.from(after.labels, (c) => c);
     lastAfter = afterP;
-    mitigations.push(
-      compareBeforeAfter(evaluation, {
-        label: labelSpec,
-        positive: positive ?? before.classes[1],
-        task: 'binary',
-        sensitive: [sensitive],
-        before: { probability: Float64Array.from(beforePrediction.labels, (c) => c) },
-        after: { probability: result.method === 'exponentiated_gradient' ? afterP : Float64Array.from(after.labels, (c) => c) },
-        name,
-        method: result.method,
-        params: { constraint, eps: e, learner: learner.name, ...(result.method === 'exponentiated_gradient' ? { maxIter: result.maxIter, eta0: result.eta0, nu: result.nu } : { gridSize: result.gridSize, gridLimit: result.gridLimit, constraintWeight: result.constraintWeight }) },
-        data: { file: evalPath ?? data, split: evalPath ? 'evaluation' : 'training', ...(evalPath ? {} : { note: 'evaluated on the training rows the model was fitted on (pass --eval DATA for held-out rows): the after metrics are optimistic' }) },
-        disparity: DISPARITY[constraint],
-        bootstrap,
-        seed,
-        confidence,
-      }),
-    );
+    const compared = compareBeforeAfter(evaluation, {
+      label: labelSpec,
+      positive: positive ?? before.classes[1],
+      task: 'binary',
+      sensitive: [sensitive],
+      before: { probability: Float64Array.from(beforePrediction.labels, (c) => c) },
+      after: { probability: result.method === 'exponentiated_gradient' ? afterP : Float64Array.from(after.labels, (c) => c) },
+      name,
+      method: result.method,
+      params: { constraint, eps: e, learner: learner.name, ...(result.method === 'exponentiated_gradient' ? { maxIter: result.maxIter, eta0: result.eta0, nu: result.nu } : { gridSize: result.gridSize, gridLimit: result.gridLimit, constraintWeight: result.constraintWeight }) },
+      data: { file: evalPath ?? data, split: evalPath ? 'evaluation' : 'training', ...(evalPath ? {} : { note: 'evaluated on the training rows the model was fitted on (pass --eval DATA for held-out rows): the after metrics are optimistic' }) },
+      disparity: DISPARITY[constraint],
+      bootstrap,
+      seed,
+      confidence,
+    });
+    perfectModelWarning(compared);
+    mitigations.push(compared);
   }
   progress.done();
 
   const reportDir = str('report');
   if (reportDir && lastAfter && mitigations.length > 0) {
-    const insights = assessExpected(evaluation, lastAfter, { label: labelSpec, positive: positive ?? before.classes[1], sensitive: [sensitive], bootstrap, seed, confidence }, method === 'exponentiated-gradient' ? 'mitigated model (expected)' : 'mitigated model');
+    const last = summaries[summaries.length - 1];
+    const which = `mitigated model${epsValues.length > 1 ? `, eps ${last.eps}` : ''}`;
+    const insights = assessExpected(evaluation, lastAfter, { label: labelSpec, positive: positive ?? before.classes[1], sensitive: [sensitive], bootstrap, seed, confidence }, method === 'exponentiated-gradient' ? `${which} (expected)` : which);
     insights.source = { ...insights.source, file: evalPath ?? data };
     insights.mitigations = mitigations;
-    const last = summaries[summaries.length - 1];
     insights.mitigation = { file: last.out, method: last.method, constraint, task: 'binary', randomized: method === 'exponentiated-gradient', mode: method === 'exponentiated-gradient' ? 'expected' : 'deterministic', seed: null, expected: null };
     await writeFileAtomic(join(reportDir, 'insights.json'), `${JSON.stringify(insights, null, 2)}\n`);
     const { writeReport } = await import('../adapters/report.js');
-    await writeReport(join(reportDir, 'report.html'), { insights, title: `Mitigation — ${mitigations[mitigations.length - 1].name}` });
+    const title = epsValues.length > 1 ? `${method === 'exponentiated-gradient' ? 'exponentiated gradient' : 'grid search'}, ${CONSTRAINT_NAMES[constraint]}, eps ${epsValues.join(', ')}` : mitigations[0].name;
+    await writeReport(join(reportDir, 'report.html'), { insights, title: `Mitigation — ${title}` });
   }
 
+  const document = { schemaVersion: 1, reductions: summaries, mitigations, ...(regressionRows.length ? { regression: regressionRows, ...regressionBeforeAfter(regressionRows) } : {}) };
+  const modelPaths = summaries.length === 1 ? [summaries[0].out] : summaries.map((s, k) => ({ name: mitigations[k]?.name ?? regressionRows[k]?.name ?? s.out, path: s.out }));
+  await recordRunFromCli(v, { kind: 'mitigate', argv: ['reduce', ...argv], dataPaths: evalPath ? [data, evalPath] : [data], modelPaths, document });
   if (v.json === true) {
-    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, reductions: summaries, mitigations, ...(regressionRows.length ? { regression: regressionRows } : {}) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return 0;
   }
   const color = typeof v.color === 'boolean' ? v.color : Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -323,34 +333,62 @@ function summarize(r: Result, learner: string, out: string, fitSeconds: number):
   };
 }
 
-const fmt = (x: number | null | undefined, digits = 4) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const fmt = (x: number | null | undefined, digits = 4) => fmt3(x, digits);
 
 function renderSummary(s: ReductionSummary, style: Style): string {
   const what = s.method === 'exponentiated_gradient' ? 'Exponentiated gradient' : 'Grid search';
   const lines = [
     style.bold(`${what}, ${CONSTRAINT_NAMES[s.constraint]}, eps ${s.eps}, ${s.learner}: fitted in ${s.fitSeconds.toFixed(2)} s on ${s.trainingRows.toLocaleString('en-US')} rows`),
-    `${s.learnerFits} fits (${s.oracleCalls} best-response calls), ${s.predictors} distinct predictors; ` +
+    `${s.learnerFits} fits (${s.oracleCalls} best-response calls), ${s.predictors} distinct predictor${s.predictors === 1 ? '' : 's'}; ` +
       (s.method === 'exponentiated_gradient'
         ? `the mixture weighs ${s.mixture.length}: ${s.mixture.map((m) => `#${m.index} ${fmt(m.weight, 3)}`).join(', ')} (duality gap ${fmt(s.details.bestGap as number, 6)})`
         : `chose #${s.details.bestIndex as number}`),
     `training: error ${fmt(s.training.error)}, largest constraint violation ${fmt(Math.max(0, s.training.violation))}`,
   ];
   if (s.droppedRows > 0) lines.push(style.dim(`${s.droppedRows} training rows without a label were left out`));
+  if (s.training.violation > 1e-6) {
+    const constraints = Object.keys(s.training.gamma).length;
+    const fix =
+      s.method === 'grid_search'
+        ? `grid search tried ${s.learnerFits} multiplier vector${s.learnerFits === 1 ? '' : 's'} for ${constraints} constraint${constraints === 1 ? '' : 's'}: a larger --grid-size (e.g. ${Math.max(100, 10 * constraints)}) or --method exponentiated-gradient can meet it`
+        : `more iterations (--max-iter) or a larger --eps can meet it`;
+    lines.push(style.yellow(`warning: on the training rows the model exceeds the constraint's bound (eps ${s.eps}) by ${fmt(s.training.violation)}; ${fix}`));
+  }
   return lines.join('\n');
 }
 
+/** The sweep's trade-off: accuracy and the targeted disparity per eps, as the before/after tables print them. */
 function renderTradeoff(results: MitigationResult[], eps: number[], style: Style): string {
   const first = results[0].tradeoff;
-  const rows = [['before', fmt(first?.before.accuracy), fmt(first?.before.disparity)], ...results.map((r, k) => [`eps ${eps[k]}`, fmt(r.tradeoff?.after.accuracy), fmt(r.tradeoff?.after.disparity)])];
-  return `${style.bold('Trade-off')}\n${formatTable(['model', 'accuracy', first?.disparity ?? 'disparity'], rows, style)}`;
+  const rows = [['before (unmitigated)', fmt3(first?.before.accuracy), fmt3(first?.before.disparity)], ...results.map((r, k) => [`eps ${eps[k]}`, fmt3(r.tradeoff?.after.accuracy), fmt3(r.tradeoff?.after.disparity)])];
+  return `${style.bold('Trade-off')} on ${results[0].data.file ?? 'the data'}${results[0].expected ? ' (expected metrics)' : ''}\n${formatTable(['model', 'accuracy', first ? `${first.disparity} (${first.by.join(' × ')})` : 'disparity'], rows, style)}`;
 }
 
 /** Regression before/after: mean loss overall and per group (bounded group loss has no rates to compare). */
 interface RegressionComparison {
   name: string;
   loss: RegressionLoss;
+  /** The sensitive columns the groups are of. */
+  by: string[];
   overall: { before: number; after: number; count: number };
-  groups: { key: string; before: number; after: number; count: number }[];
+  /** `key`: the group's values joined by " | "; `values`: by column. */
+  groups: { key: string; values: Record<string, string>; before: number; after: number; count: number }[];
+}
+
+/**
+ * A single regression comparison as two assessment-shaped documents (`before`, `after`: mean loss
+ * overall and per group), which the run tracker files as models "before" and "after". A sweep
+ * keeps its comparisons in `regression` only.
+ */
+function regressionBeforeAfter(rows: readonly RegressionComparison[]): Record<string, unknown> {
+  if (rows.length !== 1) return {};
+  const r = rows[0];
+  const metric = r.loss === 'squared' ? 'mse' : 'mae';
+  const side = (k: 'before' | 'after') => ({
+    overall: { count: r.overall.count, [metric]: r.overall[k] },
+    groups: r.groups.map((g) => ({ by: r.by, key: g.values, count: g.count, metrics: { count: g.count, [metric]: g[k] } })),
+  });
+  return { before: side('before'), after: side('after') };
 }
 
 function compareRegression(table: Table, labelSpec: string, sensitive: string[], before: Awaited<ReturnType<Model['predict']>>, after: Awaited<ReturnType<Model['predict']>>, name: string, loss: RegressionLoss): RegressionComparison {
@@ -359,12 +397,15 @@ function compareRegression(table: Table, labelSpec: string, sensitive: string[],
   if (y.type !== 'numeric') throw userError('invalid_label', `bounded_group_loss needs a numeric label; ${JSON.stringify(labelSpec)} is ${y.type} in the evaluation data`);
   const cols = sensitive.map((s) => table.column(s));
   const sums = new Map<string, [number, number, number]>();
+  const keys = new Map<string, Record<string, string>>();
   const total: [number, number, number] = [0, 0, 0];
   const l = (d: number) => (loss === 'squared' ? d * d : Math.abs(d));
   for (let i = 0; i < table.rowCount; i++) {
     const t = y.values[i];
     if (Number.isNaN(t)) continue;
-    const key = cols.map((c) => String(valueAt(c, i))).join(' | ');
+    const values = cols.map((c) => String(valueAt(c, i)));
+    const key = values.join(' | ');
+    if (!keys.has(key)) keys.set(key, Object.fromEntries(sensitive.map((name, k) => [name, values[k]])));
     const s = sums.get(key) ?? [0, 0, 0];
     const lb = l(before.values[i] - t);
     const la = l(after.values[i] - t);
@@ -376,8 +417,8 @@ function compareRegression(table: Table, labelSpec: string, sensitive: string[],
     total[2]++;
     sums.set(key, s);
   }
-  const groups = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, s]) => ({ key, before: s[0] / s[2], after: s[1] / s[2], count: s[2] }));
-  return { name, loss, overall: { before: total[0] / total[2], after: total[1] / total[2], count: total[2] }, groups };
+  const groups = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, s]) => ({ key, values: keys.get(key)!, before: s[0] / s[2], after: s[1] / s[2], count: s[2] }));
+  return { name, loss, by: sensitive, overall: { before: total[0] / total[2], after: total[1] / total[2], count: total[2] }, groups };
 }
 
 function renderRegression(r: RegressionComparison, style: Style): string {

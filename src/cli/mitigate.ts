@@ -68,7 +68,9 @@ trade-off) in DIR/insights.json and DIR/report.html.
 Methods:
 ${list()}
 
-Run "candor mitigate help <method>" for a method's options.`;
+Every method compares on held-out rows with --eval DATA (its own --eval-skip-rows and
+--eval-columns; read and checked before any fitting), and records its run with --track (see
+candor runs). Run "candor mitigate help <method>" for a method's options.`;
 
 /** `candor mitigate <method> …`: dispatches to the method's command. */
 export async function runMitigate(argv: string[]): Promise<number> {

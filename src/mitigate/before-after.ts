@@ -67,6 +67,8 @@ export interface BeforeAfterOptions {
 const BINARY_METRICS = ['selection_rate', 'accuracy', 'balanced_accuracy', 'true_positive_rate', 'false_positive_rate', 'precision'];
 const BINARY_DISPARITIES = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'false_positive_rate_difference'];
 const PAIRED = '__candor_before_after';
+/** How far beyond 0..1 a probability may stray by floating-point rounding (a sum of mixture weights). */
+const ROUNDING = 1e-9;
 const MAX_SELECTION_DIFFERENCE = 'selection_rate_difference_max';
 
 /**
@@ -115,8 +117,17 @@ interface Settings {
 function probabilities(table: Table, spec: MitigationPredictions, options: BeforeAfterOptions, positive: string, which: string): Float64Array {
   if ('probability' in spec) {
     if (spec.probability.length !== table.rowCount) throw new Error(`${which}: ${spec.probability.length} probabilities for ${table.rowCount} rows`);
-    for (const p of spec.probability) if (!(Number.isNaN(p) || (p >= 0 && p <= 1))) throw userError('invalid_option', `${which}: probability ${p} is outside 0..1`);
-    return spec.probability;
+    // A mixture's P(positive) is a sum of weights, which may land an ulp or so beyond 1 (or below
+    // 0): within ROUNDING it is taken as the bound, further out it is an error.
+    let out = spec.probability;
+    for (let i = 0; i < out.length; i++) {
+      const p = out[i];
+      if (Number.isNaN(p) || (p >= 0 && p <= 1)) continue;
+      if (!(p >= -ROUNDING && p <= 1 + ROUNDING)) throw userError('invalid_option', `${which}: probability ${p} is outside 0..1`);
+      if (out === spec.probability) out = Float64Array.from(out);
+      out[i] = p < 0 ? 0 : 1;
+    }
+    return out;
   }
   const p = prepare(table, { label: options.label, pred: spec.pred, positive, where: options.where, task: 'binary' });
   const pred = (p.target as { pred: Uint8Array }).pred;
@@ -379,7 +390,13 @@ function finish(
     method: options.method,
     params: options.params ?? {},
     task,
-    data: { file: options.data?.file ?? null, rows, split: options.data?.split ?? 'evaluation', ...(options.data?.note ? { note: options.data.note } : {}) },
+    data: {
+      file: options.data?.file ?? null,
+      rows,
+      split: options.data?.split ?? 'evaluation',
+      ...(options.data?.note ? { note: options.data.note } : {}),
+      ...(options.where !== undefined && options.where.trim() !== '' ? { where: options.where } : {}),
+    },
     expected,
     intervals: { method: s.bootstrap > 0 ? 'paired-bootstrap-percentile' : 'none', resamples: s.bootstrap, seed: s.seed, confidence: s.confidence },
     metrics,

@@ -39,8 +39,11 @@ export const MitigationResult = z.object({
   /** The method's settings (constraint, objective, eps…). */
   params: z.record(z.string(), z.unknown()),
   task: z.enum(['binary', 'multiclass']),
-  /** Where the comparison was computed; `training` when no separate evaluation data was given. */
-  data: z.object({ file: z.string().nullable(), rows: z.number(), split: z.enum(['evaluation', 'training']), note: z.string().optional() }),
+  /**
+   * Where the comparison was computed; `training` when no separate evaluation data was given;
+   * `where`: only the rows where this expression is true (a cohort, or the rows a rule was fitted on).
+   */
+  data: z.object({ file: z.string().nullable(), rows: z.number(), split: z.enum(['evaluation', 'training']), note: z.string().optional(), where: z.string().optional() }),
   /** The "after" metrics are the expected (probability-weighted) metrics of a randomised rule. */
   expected: z.boolean(),
   intervals: z.object({ method: z.enum(['paired-bootstrap-percentile', 'none']), resamples: z.number(), seed: z.number(), confidence: z.number() }),

@@ -25,11 +25,17 @@ export function disparityLabel(id: string): string {
   return m ? `${metricLabel(m[1])} difference` : id;
 }
 
-/** `+0.012 [0.004, 0.020]`, with a true minus sign. */
+/** A change with its sign — `+0.012`, `−0.012`, and `±0.000` when it rounds to zero — as the terminal prints it. */
+function signedValue(v: number): string {
+  const text = formatValue(Math.abs(v));
+  return `${Number(text.replace(/,/g, '')) === 0 ? '±' : v > 0 ? '+' : '−'}${text}`;
+}
+
+/** `+0.012 [+0.004, +0.020]`: a change and its interval, signed alike, with true minus signs. */
 function signed(v: number | null, interval: [number, number] | null): string {
   if (v === null) return '—';
-  const text = `${v > 0 ? '+' : ''}${formatValue(v)}`;
-  return interval ? `${text} <span class="ci">${formatInterval(interval)}</span>` : text;
+  const text = signedValue(v);
+  return interval ? `${text} <span class="ci">[${signedValue(interval[0])}, ${signedValue(interval[1])}]</span>` : text;
 }
 
 function changeCell(v: number | null, interval: [number, number] | null): string {
@@ -75,12 +81,12 @@ function describe(r: MitigationResult): string {
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
     .map(([k, v]) => `${h(k)} <code>${h(String(v))}</code>`)
     .join(', ');
-  const where = `${r.data.file ? `<code>${h(r.data.file)}</code>, ` : ''}${formatCount(r.data.rows)} rows (${r.data.split === 'training' ? 'training rows' : 'evaluation rows'})`;
+  const where = `${r.data.file ? `<code>${h(r.data.file)}</code>, ` : ''}${formatCount(r.data.rows)} rows (${r.data.split === 'training' ? 'training rows' : 'evaluation rows'}${r.data.where ? ` where <code>${h(r.data.where)}</code>` : ''})`;
   const cost = r.accuracyCost;
   const costText =
     cost.cost === null
       ? 'The accuracy change is undefined.'
-      : `Accuracy ${formatValue(cost.before)} → ${formatValue(cost.after)}: ${cost.cost >= 0 ? 'a cost of' : 'a gain of'} <strong>${formatValue(Math.abs(cost.cost))}</strong>${cost.interval ? ` (cost interval ${formatInterval(cost.interval)})` : ''}.`;
+      : `Accuracy ${formatValue(cost.before)} → ${formatValue(cost.after)}: ${Number(formatValue(Math.abs(cost.cost))) === 0 ? 'no cost to 3 decimals' : `${cost.cost >= 0 ? 'a cost of' : 'a gain of'} <strong>${formatValue(Math.abs(cost.cost))}</strong>`}${cost.interval ? ` (cost interval ${formatInterval(cost.interval)})` : ''}.`;
   const t = r.tradeoff;
   const tradeText = t && t.before.disparity !== null && t.after.disparity !== null ? ` ${h(disparityLabel(t.disparity))} by ${h(groupingName(t.by))}: ${formatValue(t.before.disparity)} → <strong>${formatValue(t.after.disparity)}</strong>.` : '';
   const notes = [
@@ -95,9 +101,35 @@ function describe(r: MitigationResult): string {
 interface ScatterPoint {
   x: number;
   y: number;
+  /** The full name (legend, tooltip). */
   label: string;
+  /** What tells it apart from the other points, shown beside it. */
+  short: string;
   style: number;
   before: boolean;
+}
+
+/**
+ * The part of each name that differs from the others: the comma-separated words every name
+ * starts with are left out ("exponentiated gradient, demographic parity, eps 0.01" among other eps
+ * values → "eps 0.01"), so points of a sweep are told apart beside the marker. A name left empty,
+ * or shared by two entries, keeps its full text (and a number).
+ * @example shortLabels(['EG, DP, eps 0.01', 'EG, DP, eps 0.05']) // ['eps 0.01', 'eps 0.05']
+ */
+export function shortLabels(names: readonly string[]): string[] {
+  if (names.length < 2) return [...names];
+  const parts = names.map((n) => n.split(', '));
+  let common = 0;
+  while (parts.every((p) => p.length > common + 1 && p[common] === parts[0][common])) common++;
+  const short = parts.map((p) => p.slice(common).join(', '));
+  return short.map((s, k) => (short.indexOf(s) !== short.lastIndexOf(s) ? `${s} (#${k + 1})` : s));
+}
+
+/** A legend marker: the point's shape and colour. */
+function swatch(p: ScatterPoint): string {
+  const color = PALETTE[p.style % PALETTE.length];
+  const shape = p.before ? `<rect x="1" y="1" width="10" height="10" fill="${color}"/>` : `<circle cx="6" cy="6" r="5" fill="${color}"/>`;
+  return `<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">${shape}</svg> `;
 }
 
 /**
@@ -114,15 +146,16 @@ export function tradeoffChart(entries: readonly MitigationResult[], id = 'mitiga
   const valueOf = (e: MitigationResult, which: 'before' | 'after') => e.disparities.find((d) => d.metric === disparity && d.by.join('\u0000') === by.join('\u0000'))?.[which] ?? null;
   const points: ScatterPoint[] = [];
   const befores = new Map<string, ScatterPoint>();
+  const shorts = shortLabels(entries.map((e) => e.name));
   entries.forEach((e, k) => {
     const accuracy = e.accuracyCost;
     const xb = valueOf(e, 'before');
     const xa = valueOf(e, 'after');
     if (accuracy.before !== null && xb !== null) {
       const key = `${accuracy.before}\u0000${xb}`;
-      if (!befores.has(key)) befores.set(key, { x: xb, y: accuracy.before, label: 'before (unmitigated)', style: 6, before: true });
+      if (!befores.has(key)) befores.set(key, { x: xb, y: accuracy.before, label: 'before (unmitigated)', short: 'before (unmitigated)', style: 6, before: true });
     }
-    if (accuracy.after !== null && xa !== null) points.push({ x: xa, y: accuracy.after, label: e.name, style: k % (PALETTE.length - 2), before: false });
+    if (accuracy.after !== null && xa !== null) points.push({ x: xa, y: accuracy.after, label: e.name, short: shorts[k], style: k % (PALETTE.length - 2), before: false });
   });
   if (points.length === 0) return '';
   const all = [...befores.values(), ...points];
@@ -164,12 +197,12 @@ export function tradeoffChart(entries: readonly MitigationResult[], id = 'mitiga
     const y = sy(p.y);
     parts.push(p.before ? `<rect x="${r1(x - 5)}" y="${r1(y - 5)}" width="10" height="10" fill="${color}">${tip}</rect>` : `<circle cx="${r1(x)}" cy="${r1(y)}" r="5.5" fill="${color}">${tip}</circle>`);
     const anchor = x > m.l + pw * 0.5 ? 'end' : 'start';
-    parts.push(`<text class="bar-label" x="${r1(x + (anchor === 'end' ? -8 : 8))}" y="${r1(y - 7)}" text-anchor="${anchor}">${h(p.label.length > 38 ? `${p.label.slice(0, 37)}…` : p.label)}</text>`);
+    parts.push(`<text class="bar-label" x="${r1(x + (anchor === 'end' ? -8 : 8))}" y="${r1(y - 7)}" text-anchor="${anchor}">${h(p.short.length > 38 ? `${p.short.slice(0, 37)}…` : p.short)}</text>`);
   }
   parts.push(`<text class="axis-label" x="${m.l + pw / 2}" y="${height - 6}" text-anchor="middle">${h(disparityLabel(disparity).toLowerCase())} (lower is fairer)</text>`);
   parts.push(`<text class="axis-label" transform="translate(12 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">accuracy</text>`);
   parts.push('</svg>');
-  const items = all.map((p) => `<li>${h(p.label)}: ${h(disparityLabel(disparity).toLowerCase())} ${formatValue(p.x)}, accuracy ${formatValue(p.y)}</li>`).join('');
+  const items = all.map((p) => `<li>${swatch(p)}${h(p.label)}: ${h(disparityLabel(disparity).toLowerCase())} ${formatValue(p.x)}, accuracy ${formatValue(p.y)}</li>`).join('');
   return `<figure class="fig wide">${parts.join('')}<figcaption>Trade-off: each mitigation's accuracy and ${h(disparityLabel(disparity).toLowerCase())} by ${h(groupingName(by))}; the square is the unmitigated model.<ul class="legend">${items}</ul></figcaption></figure>`;
 }
 
@@ -180,6 +213,10 @@ export function renderMitigations(entries: readonly MitigationResult[] | undefin
     const id = `mitigation-${k + 1}`;
     return `<div class="mitigation" id="${id}"><h3>${h(r.name)}</h3>${describe(r)}${beforeAfterTable(r, id)}${disparityTable(r)}${r.warnings.length ? `<ul class="warnings">${r.warnings.map((w) => `<li>${h(w.message)}</li>`).join('')}</ul>` : ''}</div>`;
   });
-  const chart = entries.length > 1 ? `<h3>Accuracy–disparity trade-off</h3>${tradeoffChart(entries)}` : '';
+  // The plot compares mitigations on the same rows: a comparison inside a cohort (`data.where`)
+  // or on another file has other "before" values and is not a point of the same trade-off.
+  const rowsOf = (e: MitigationResult) => `${e.data.file ?? ''}\u0000${e.data.where ?? ''}\u0000${e.data.rows}`;
+  const comparable = entries.filter((e) => rowsOf(e) === rowsOf(entries[0]));
+  const chart = comparable.length > 1 ? `<h3>Accuracy–disparity trade-off</h3>${tradeoffChart(comparable)}` : '';
   return `<section id="${MITIGATION_SECTION_ID}" class="section" aria-labelledby="${MITIGATION_SECTION_ID}-h"><h2 id="${MITIGATION_SECTION_ID}-h">Mitigation: before and after</h2>${chart}${blocks.join('')}</section>`;
 }

@@ -173,8 +173,11 @@ test('the result validates against the insights schema, and the report draws the
   assert.match(html, /<h2 id="mitigation-h">Mitigation: before and after<\/h2>/);
   assert.ok(html.includes('rule &lt;b&gt;one&lt;/b&gt;') && !html.includes('<b>one</b>'), 'names are escaped');
   const chart = tradeoffChart([a, b]);
-  assert.equal((chart.match(/<circle /g) ?? []).length, 2, 'one point per mitigation');
-  assert.equal((chart.match(/<rect x=/g) ?? []).length, 1, 'one square for the unmitigated model');
+  const plot = chart.slice(0, chart.indexOf('</svg>'));
+  assert.equal((plot.match(/<circle /g) ?? []).length, 2, 'one point per mitigation');
+  assert.equal((plot.match(/<rect x=/g) ?? []).length, 1, 'one square for the unmitigated model');
+  const legend = chart.slice(chart.indexOf('<ul class="legend">'));
+  assert.equal((legend.match(/<svg class="swatch"/g) ?? []).length, 3, 'each legend entry shows its marker');
   assert.ok(html.includes('scatter-chart'));
   const single = renderMitigations([a]);
   assert.ok(!single.includes('scatter-chart'), 'one entry: no trade-off plot');

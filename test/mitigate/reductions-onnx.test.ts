@@ -4,6 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Table, type Model } from '../../src/index.js';
 import { loadOnnxModel } from '../../src/adapters/onnx.js';
+import { decodeOnnxModel } from '../../src/learn/onnx-read.js';
 import {
   constantModel,
   exponentiatedGradient,
@@ -20,8 +21,17 @@ import { lendingTable } from './reductions-fixture.js';
 
 const TOL = 1e-5;
 
+/** Every value the graph makes is used (onnxruntime warns on stderr about unused constants and initializers). */
+function assertNoUnusedValues(bytes: Uint8Array, what: string): void {
+  const { graph } = decodeOnnxModel(bytes);
+  const used = new Set([...graph.nodes.flatMap((n) => n.inputs), ...graph.outputs.map((o) => o.name)]);
+  const made = [...graph.initializers.keys(), ...graph.nodes.filter((n) => n.op === 'Constant').flatMap((n) => n.outputs)];
+  assert.deepEqual(made.filter((v) => !used.has(v)), [], `${what}: unused values`);
+}
+
 /** Writes `bytes`, loads them through onnxruntime-node and checks they predict as `model` does on `table`. */
 async function roundTrip(model: Model, bytes: Uint8Array, table: Table, what: string): Promise<void> {
+  assertNoUnusedValues(bytes, what);
   const dir = tempDir('candor-reductions-');
   const file = join(dir, 'model.onnx');
   try {

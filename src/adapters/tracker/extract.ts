@@ -29,7 +29,9 @@
  *   mitigation's `name` (`before` is then taken from the first) — overall and per group, each with
  *   its interval; the after model also gets each change as `<metric>_delta` with its paired
  *   interval, its disparities (group = the grouping, metric = the disparity's id, with
- *   `<disparity>_delta`), and `accuracy_cost` with its interval.
+ *   `<disparity>_delta`), and `accuracy_cost` with its interval. A comparison on the rows of a
+ *   cohort only (`data.where`, as `--cohort` adds) is filed under that cohort (cohort = the
+ *   expression), for the model of the comparison before it.
  *   Failing that, a generic shape: a document shaped like an insights document (`overall`, and
  *   optionally `overallCi`, `groups`, `cohorts`, `fairness`, `disparities`) is read as an assess
  *   run with model `""`, and a top-level `before` and `after` of that shape with model `before`
@@ -191,16 +193,22 @@ function extractBeforeAfter(metrics: unknown, after: string, cohort: string | nu
 
 function extractMitigations(mitigations: unknown[], out: Rows): void {
   const results = mitigations.filter(isObj);
+  // A comparison restricted to a cohort (`data.where`) is filed under that cohort, for the model of
+  // the whole-data comparison before it.
+  const whereOf = (r: Obj) => (isObj(r.data) && typeof r.data.where === 'string' ? r.data.where : null);
+  const models = results.filter((r) => whereOf(r) === null).length;
+  let after = 'after';
   for (const r of results) {
-    const after = results.length === 1 || typeof r.name !== 'string' ? 'after' : r.name;
-    if (isObj(r.overall)) extractBeforeAfter(r.overall.metrics, after, null, null, out);
-    for (const g of array(r.groups)) if (isObj(g) && isObj(g.key)) extractBeforeAfter(g.metrics, after, null, groupLabel(strings(g.by), g.key as Record<string, string>), out);
+    const cohort = whereOf(r);
+    if (cohort === null || models === 0) after = models <= 1 || typeof r.name !== 'string' ? 'after' : r.name;
+    if (isObj(r.overall)) extractBeforeAfter(r.overall.metrics, after, cohort, null, out);
+    for (const g of array(r.groups)) if (isObj(g) && isObj(g.key)) extractBeforeAfter(g.metrics, after, cohort, groupLabel(strings(g.by), g.key as Record<string, string>), out);
     for (const d of array(r.disparities)) {
       if (!isObj(d) || typeof d.metric !== 'string') continue;
       const { by, metric, ...value } = d;
-      extractBeforeAfter({ [metric as string]: value }, after, null, groupingLabel(strings(by)), out);
+      extractBeforeAfter({ [metric as string]: value }, after, cohort, groupingLabel(strings(by)), out);
     }
-    if (isObj(r.accuracyCost)) out.add(after, null, null, 'accuracy_cost', r.accuracyCost.cost, r.accuracyCost.interval);
+    if (isObj(r.accuracyCost)) out.add(after, cohort, null, 'accuracy_cost', r.accuracyCost.cost, r.accuracyCost.interval);
   }
 }
 

@@ -211,7 +211,7 @@ function missingNumeric(column: string, values: Float64Array, rows: Int32Array, 
   for (let r = 0; r < rows.length; r++) if (Number.isNaN(values[rows[r]])) count++;
   return userError(
     'missing_values',
-    `SMOTE needs complete numeric features, but ${JSON.stringify(column)} is missing in ${count} of the ${rows.length} rows of ${cell}; fill the missing values first or leave the column out of the features`,
+    `SMOTE needs complete numeric features, but ${JSON.stringify(column)} is missing in ${count.toLocaleString('en-US')} of the ${rows.length.toLocaleString('en-US')} rows of ${cell}; fill the missing values first or leave the column out of the features`,
     { column, missing: count },
   );
 }

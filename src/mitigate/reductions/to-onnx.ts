@@ -103,7 +103,8 @@ export function mixtureToOnnx(model: MixtureModel, options: MixtureToOnnxOptions
   if (!first) throw userError('unsupported_model', 'cannot export the mixture to ONNX: it reads no columns', {});
 
   const head: OnnxNode[] = [
-    { op: 'Constant', inputs: [], outputs: [`${OWN}/column`], name: `${OWN}/column`, attributes: { value_ints: ints([-1, 1]) } },
+    // The shape binary decisions are reshaped to, when some are (an unused constant draws a warning from onnxruntime).
+    ...(binary && parts.some((part) => typeof part === 'string') ? [{ op: 'Constant', inputs: [], outputs: [`${OWN}/column`], name: `${OWN}/column`, attributes: { value_ints: ints([-1, 1]) } }] : []),
     { op: 'Shape', inputs: [first.name], outputs: [`${OWN}/shape`], name: `${OWN}/shape` },
     { op: 'ConstantOfShape', inputs: [`${OWN}/shape`], outputs: [`${OWN}/sum/start`], name: `${OWN}/zeros`, attributes: { value: doubles([0]) } },
   ];

@@ -21,10 +21,12 @@ const SPECS: OptionSpecs = {
   rows: { type: 'string', value: 'N', help: 'applicants to generate (default 5000)' },
   seed: { type: 'string', value: 'N', help: 'random seed (default 42)' },
   json: { type: 'boolean', help: 'print the insights document instead of the summary' },
+  serve: { type: 'boolean', help: 'then open the results in the dashboard (candor serve) until Ctrl+C; npm start does this' },
+  port: { type: 'string', value: 'N', help: 'with --serve: the port (default 8477, or a free one)' },
   color: { type: 'boolean', help: 'colour terminal output (default: when stdout is a terminal)' },
 };
 
-export const DEMO_HELP = `Usage: candor demo [--out DIR] [--rows N] [--seed N]
+export const DEMO_HELP = `Usage: candor demo [--out DIR] [--rows N] [--seed N] [--serve [--port N]]
 
 Generates synthetic loan applications with planted, documented problems (a cohort where past
 decisions were reversed, a selection-rate gap between women and men, a group of 21 rows, missing
@@ -113,5 +115,15 @@ export async function runDemo(argv: string[]): Promise<number> {
       `Re-run it:        candor assess --config ${join(dir, 'candor.yaml')}`,
     ].join('\n') + '\n',
   );
+  if (v.serve === true) {
+    // The same table, model and results in the dashboard, until Ctrl+C (or SIGTERM).
+    const { startDashboard, untilSignal } = await import('../server/index.js');
+    const port = typeof v.port === 'string' ? numberOption(v.port, 'port', { integer: true, min: 0, max: 65535 }) : undefined;
+    const running = await startDashboard({ table: scored.table, options: scored.options, model: { model: scored.live, file: modelPath }, insights, source: join(dir, 'loans.csv'), title: 'Candor demo: loan approvals', ...(port !== undefined ? { port } : {}) });
+    for (const note of running.notes) process.stdout.write(`${note}\n`);
+    process.stdout.write(`\n${style.bold('Candor dashboard:')} ${running.url}\n  Press Ctrl+C to stop.\n`);
+    await untilSignal();
+    await running.close();
+  }
   return 0;
 }

@@ -7,7 +7,7 @@
 //            parse the same overview (the rendering that would follow is not counted, which
 //            favours the server).
 // The rows are the demo's loan data (src/demo/loans.ts, seeded). The page is the built app
-// (dist/dashboard, rebuilt when stale) served with the data by a small server in this process; the
+// (dist/dashboard-app, rebuilt when stale) served with the data by a small server in this process; the
 // manifest asks for the demo's bootstrap (1000 resamples); on a million rows the page computes it
 // only on request, in its second worker (debounced): `--bootstrap` requests it, and `--pause MS`
 // between interactions lets it run and compete for the two cores, as for a user who stops to read.

@@ -1,4 +1,4 @@
-// Builds the dashboard into dist/dashboard: one script and one stylesheet with relative URLs
+// Builds the dashboard into dist/dashboard-app: one script and one stylesheet with relative URLs
 // (`base: './'`), so `candor serve` can serve them from any path and `--export` can inline them
 // into a single HTML file. The engine worker is bundled as a classic (IIFE) worker and inlined as a
 // blob URL (`?worker&inline`): module workers cannot start from a page opened from disk.
@@ -15,7 +15,7 @@ export default defineConfig({
   plugins: [react()],
   logLevel: 'warn',
   build: {
-    outDir: resolve(here, '..', 'dist', 'dashboard'),
+    outDir: resolve(here, '..', 'dist', 'dashboard-app'),
     emptyOutDir: true,
     target: 'es2022',
     // No preload polyfill (an inline script) and no extra chunks: the page is index.html, one script, one stylesheet.

@@ -1,4 +1,4 @@
-// Builds the dashboard app (dashboard/) into dist/dashboard with Vite's build API, so that
+// Builds the dashboard app (dashboard/) into dist/dashboard-app with Vite's build API, so that
 // `candor serve` serves prebuilt files and needs no build step at run time.
 // Run: node scripts/build-dashboard.mjs   (or import { buildDashboard, ensureDashboardBuilt } from it).
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the built app lands. */
-export const DASHBOARD_DIST = join(root, 'dist', 'dashboard');
+export const DASHBOARD_DIST = join(root, 'dist', 'dashboard-app');
 
-/** Builds dashboard/ into dist/dashboard; returns the output directory, or null when Vite is not installed (a package installed without dev tools ships the build). */
+/** Builds dashboard/ into dist/dashboard-app; returns the output directory, or null when Vite is not installed (a package installed without dev tools ships the build). */
 export async function buildDashboard({ quiet = true } = {}) {
   if (!existsSync(join(root, 'node_modules', 'vite'))) return null;
   const { build } = await import('vite');
@@ -29,7 +29,7 @@ function newest(dir) {
 }
 
 /**
- * Builds the dashboard unless dist/dashboard is newer than every source it is built from (the app
+ * Builds the dashboard unless dist/dashboard-app is newer than every source it is built from (the app
  * and the core it bundles); for tests and benchmarks, which must not run a stale page.
  */
 export async function ensureDashboardBuilt() {

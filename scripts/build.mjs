@@ -14,6 +14,6 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 const { bundleReportClient } = await import(join(root, 'scripts', 'bundle-client.mjs'));
 await bundleReportClient(join(root, 'dist', 'report-client.js'));
-// The dashboard app (dashboard/) into dist/dashboard, which `candor serve` and `--export` read.
+// The dashboard app (dashboard/) into dist/dashboard-app, which `candor serve` and `--export` read.
 const { buildDashboard } = await import(join(root, 'scripts', 'build-dashboard.mjs'));
 await buildDashboard();

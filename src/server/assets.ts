@@ -10,7 +10,7 @@ export interface AssetFile {
 }
 
 /**
- * The built dashboard (`dist/dashboard`: index.html and its assets), read once when the server
+ * The built dashboard (`dist/dashboard-app`: index.html and its assets), read once when the server
  * starts. Requests are answered from this map by exact path: no request ever reaches the file
  * system, so no path (`..`, encoded traversal, absolute paths, symlinks) can name a file outside
  * the set read at start.
@@ -51,12 +51,12 @@ export function mediaType(name: string): string {
 
 /**
  * Where the built dashboard lives: beside the server module in a build (`dist/server` ->
- * `dist/dashboard`), or the repository's `dist/dashboard` when the server runs from source
- * (`src/server` -> `dist/dashboard`). The first that holds an index.html wins.
+ * `dist/dashboard-app`), or the repository's `dist/dashboard-app` when the server runs from source
+ * (`src/server` -> `dist/dashboard-app`). The first that holds an index.html wins.
  */
 export function defaultAssetsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '..', 'dashboard'), resolve(here, '..', '..', 'dist', 'dashboard')];
+  const candidates = [resolve(here, '..', 'dashboard-app'), resolve(here, '..', '..', 'dist', 'dashboard-app')];
   return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[candidates.length - 1];
 }
 

@@ -17,7 +17,7 @@ export interface ListenOptions {
   readonly token?: string;
   /** No token: allowed on a loopback address only (elsewhere refused). */
   readonly noToken?: boolean;
-  /** The built dashboard's directory. Defaults to `dist/dashboard` beside the server. */
+  /** The built dashboard's directory. Defaults to `dist/dashboard-app` beside the server. */
   readonly assetsDir?: string;
   /** Called with errors that are bugs (the client gets a 500). Defaults to console.error. */
   readonly onInternalError?: (error: unknown) => void;

@@ -159,7 +159,7 @@ describe('the dashboard in headless Chromium', { skip }, () => {
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // The page under test is the current source, built (dist/dashboard is rebuilt when stale).
+    // The page under test is the current source, built (dist/dashboard-app is rebuilt when stale).
     await ensureDashboardBuilt();
     dir = tempDir('candor-dashboard-');
     const demo = candor(['demo', '--out', dir, '--rows', '2000', '--seed', '7']);

@@ -5,58 +5,8 @@ import { fitGbdt } from '../../src/learn/gbdt.js';
 import { fitTree } from '../../src/learn/tree.js';
 import { shapTreesFromGbdt, shapTreesFromTree, type ShapEnsemble, type ShapTree } from '../../src/explain/index.js';
 import { interventionalTreeShap } from '../../src/explain/treeshap-interventional.js';
+import { factorial, M, randomTree } from './random-trees.js';
 
-const M = 6;
-
-/** A random tree over M features: numeric (≤ or <), categorical (values 0..3) and missing-aware splits; features repeat on paths. */
-function randomTree(rng: Random, output: number): ShapTree {
-  const left: number[] = [];
-  const right: number[] = [];
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const missingLeft: number[] = [];
-  const value: number[] = [];
-  const categorical: number[] = [];
-  const sets: number[] = [];
-  const grow = (depth: number): number => {
-    const id = left.length;
-    left.push(-1);
-    right.push(-1);
-    feature.push(-1);
-    threshold.push(0);
-    missingLeft.push(rng.int(2));
-    value.push(rng.normal());
-    categorical.push(0);
-    sets.push(0);
-    if (depth < 5 && (depth === 0 || rng.next() < 0.75)) {
-      feature[id] = rng.int(M);
-      if (rng.next() < 0.3) {
-        categorical[id] = 1;
-        sets[id] = 1 + rng.int(14);
-      } else threshold[id] = rng.normal();
-      const l = grow(depth + 1);
-      const r = grow(depth + 1);
-      left[id] = l;
-      right[id] = r;
-    }
-    return id;
-  };
-  grow(0);
-  return {
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    feature: Int32Array.from(feature),
-    threshold: Float64Array.from(threshold),
-    missingLeft: Uint8Array.from(missingLeft),
-    value: Float64Array.from(value),
-    // Interventional TreeSHAP reads no covers.
-    cover: new Float64Array(left.length),
-    output,
-    strict: rng.next() < 0.5,
-    categorical: Uint8Array.from(categorical),
-    goesLeft: (node, x) => (x !== x ? missingLeft[node] === 1 : ((sets[node] >>> (Math.abs(Math.round(x)) % 4)) & 1) === 1),
-  };
-}
 
 /** The tree's output for row x, by walking it (written independently of the library's routing). */
 function predict(t: ShapTree, x: ArrayLike<number>): number {
@@ -72,9 +22,6 @@ function predict(t: ShapTree, x: ArrayLike<number>): number {
   return t.value[node];
 }
 
-function factorial(n: number): number {
-  return n <= 1 ? 1 : n * factorial(n - 1);
-}
 
 /** Shapley values of v(S) = mean_b Σ_trees f(x_S, b_S̄), by enumerating every coalition. */
 function bruteForce(trees: ShapTree[], output: number, x: ArrayLike<number>, background: ArrayLike<number>[]): { phi: number[]; base: number } {

@@ -6,31 +6,15 @@
 // single-threaded). Times are the best of --reps fits (the machine is shared); target <= 1.5x.
 // Run: npm run bench -- [--reps N] [--json]   (or node --import tsx bench/gbdt.bench.ts)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rocAuc } from '../src/index.js';
 import { fitGbdt } from '../src/learn/gbdt.js';
-import { readTable } from '../src/node.js';
+import { features, test, testPath, train, trainPath } from './adult.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : 3;
-const COLUMNS = [
-  'age', 'workclass', 'fnlwgt', 'education', 'education-num', 'marital-status', 'occupation', 'relationship',
-  'race', 'sex', 'capital-gain', 'capital-loss', 'hours-per-week', 'native-country', 'income',
-];
-const trainPath = join(DATASETS, 'adult.data');
-const testPath = join(DATASETS, 'adult.test');
-if (!existsSync(trainPath) || !existsSync(testPath)) {
-  console.log(`skipped: UCI Adult not found in ${DATASETS}`);
-  process.exit(0);
-}
-
-const { table: train } = await readTable(trainPath, { columns: COLUMNS });
-const { table: test } = await readTable(testPath, { columns: COLUMNS, skipRows: 1 });
-const features = COLUMNS.filter((c) => c !== 'fnlwgt' && c !== 'income');
 const options = { label: 'income', features, maxIter: 100, maxDepth: 6, maxLeafNodes: 31, maxBins: 255, minSamplesLeaf: 20, earlyStopping: false, seed: 0 } as const;
 
 let candorSeconds = Infinity;

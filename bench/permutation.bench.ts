@@ -7,7 +7,7 @@
 // the time spent inside the model's predict calls and the rest (permuting, gathering, metrics); the
 // process CPU time (onnxruntime may use more than one thread) shows how much a busy machine slowed it.
 // Run: node --import tsx bench/permutation.bench.ts [--reps 3] [--json]
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateColumn, parseExpression } from '../src/index.js';
@@ -15,28 +15,12 @@ import { loadModel } from '../src/adapters/load-model.js';
 import { permutationImportance } from '../src/explain/index.js';
 import { fitGbdt, toOnnx } from '../src/learn/index.js';
 import type { Model } from '../src/model/index.js';
-import { readTable } from '../src/node.js';
+import { features, test, train } from './adult.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : 3;
-const COLUMNS = [
-  'age', 'workclass', 'fnlwgt', 'education', 'education-num', 'marital-status', 'occupation', 'relationship',
-  'race', 'sex', 'capital-gain', 'capital-loss', 'hours-per-week', 'native-country', 'income',
-];
 const LABEL = "income in ('>50K', '>50K.')";
-const trainPath = join(DATASETS, 'adult.data');
-const testPath = join(DATASETS, 'adult.test');
-if (!existsSync(trainPath) || !existsSync(testPath)) {
-  console.log(`skipped: UCI Adult not found in ${DATASETS}`);
-  process.exit(0);
-}
-
-const { table: train } = await readTable(trainPath, { columns: COLUMNS });
-const { table: test } = await readTable(testPath, { columns: COLUMNS, skipRows: 1 });
-const features = COLUMNS.filter((c) => c !== 'fnlwgt' && c !== 'income');
 const labelled = train.select(features).withColumn(evaluateColumn(parseExpression(LABEL), train, 'label'));
 let t0 = performance.now();
 const gbdt = fitGbdt(labelled, { label: 'label', features, task: 'binary', seed: 0 });

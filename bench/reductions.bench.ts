@@ -10,32 +10,14 @@
 // refitted from zero at every call — Newton without warm starts, and L-BFGS from zero (what a
 // fresh scikit-learn fit per call does) — to show what each optimisation buys.
 // Run: npm run bench -- [--reps N] [--json] [--no-baseline]   (or node --import tsx bench/reductions.bench.ts)
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { exponentiatedGradient, logisticLearner, type ExponentiatedGradientResult, type LogisticLearnerOptions } from '../src/mitigate/index.js';
-import { readTable } from '../src/node.js';
+import { features, test, train } from './adult.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const baselines = !args.includes('--no-baseline');
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) : 3;
-const COLUMNS = [
-  'age', 'workclass', 'fnlwgt', 'education', 'education-num', 'marital-status', 'occupation', 'relationship',
-  'race', 'sex', 'capital-gain', 'capital-loss', 'hours-per-week', 'native-country', 'income',
-];
 const FAIRLEARN_SECONDS = [55, 65];
-const trainPath = join(DATASETS, 'adult.data');
-const testPath = join(DATASETS, 'adult.test');
-if (!existsSync(trainPath) || !existsSync(testPath)) {
-  console.log(`skipped: UCI Adult not found in ${DATASETS}`);
-  process.exit(0);
-}
-
-const { table: train } = await readTable(trainPath, { columns: COLUMNS });
-const { table: test } = await readTable(testPath, { columns: COLUMNS, skipRows: 1 });
-const features = COLUMNS.filter((c) => c !== 'fnlwgt' && c !== 'income');
 const income = test.column('income');
 const sexColumn = test.column('sex');
 if (income.type !== 'categorical' || sexColumn.type !== 'categorical') throw new Error('adult.test: income and sex should be categorical');

@@ -7,11 +7,10 @@ import { assess } from '../assess/index.js';
 import { columnsOf, evaluateColumn, evaluateMask, parseExpression } from '../cohort/index.js';
 import { isUserError, userError } from '../errors/index.js';
 import { classTarget } from '../learn/target.js';
-import { fitGbdt, toOnnx, type ExportableModel } from '../learn/index.js';
+import { fitGbdt, fitLogistic, toOnnx, type ExportableModel } from '../learn/index.js';
 import {
   applyCorrelationRemover,
   type CellCount,
-  fitLogisticNewton,
   indicatorCorrelations,
   perCohortModel,
   removeCorrelation,
@@ -494,7 +493,7 @@ function trainLearner(kind: 'logistic' | 'gbdt', table: Table, label: string, fe
   if (classes.length < 2) throw userError('invalid_label', `cannot train on ${where}: the label has ${classes.length === 0 ? 'no values' : `one class only (${classes[0]})`}`, { classes });
   if (kind === 'logistic') {
     if (classes.length !== 2) throw userError('invalid_option', `--train-learner logistic needs two classes; the label has ${classes.length}`);
-    return fitLogisticNewton(table, { label, features, weight: weights });
+    return fitLogistic(table, { label, features, weight: weights });
   }
   const data = weights ? table.withColumn(numericColumn(WEIGHT, weights)) : table;
   return fitGbdt(data, { label, features, task: classes.length === 2 ? 'binary' : 'multiclass', seed, ...(weights ? { weight: WEIGHT } : {}) });

@@ -2,7 +2,7 @@ import { userError } from '../errors/index.js';
 import type { Model, Predictions, PredictOptions } from '../model/index.js';
 import { MISSING_BOOL, type Table } from '../table/index.js';
 import { designInputs, encodeDesign, fitDesign, type Design, type DesignMatrix, type DesignOptions } from './design.js';
-import { minimizeLbfgs } from './lbfgs.js';
+import { solveWeightedLogistic, sparseRows } from './logistic-solver.js';
 import { binaryTarget, rowWeights } from './target.js';
 
 /** Options of {@link fitLogistic}. */
@@ -17,7 +17,7 @@ export interface LogisticOptions {
   readonly C?: number;
   /** Row weights: a numeric column name or one weight per row. Defaults to 1 each. */
   readonly weight?: string | Float64Array;
-  /** L-BFGS iteration limit. Defaults to 1000. */
+  /** Iteration limit: Newton steps (default 100), or L-BFGS iterations above 1,000 design columns (default 1000). */
   readonly maxIter?: number;
   /** Stop when every component of the gradient of the mean weighted loss is below this. Defaults to 1e-10. */
   readonly tol?: number;
@@ -53,9 +53,6 @@ export interface LogisticSolution {
   readonly gradMax: number;
 }
 
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
 
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
@@ -81,67 +78,29 @@ export function trainingRows(rows: number, missingLabel: (i: number) => boolean,
 }
 
 /**
- * Fits L2-regularised logistic regression on a design matrix by L-BFGS. Minimises
+ * Fits L2-regularised logistic regression on a design matrix. Minimises
  * `(1/S)·Σ wᵢ·logloss(yᵢ, xᵢβ + b) + ‖β‖²/(2·C·S)` with `S = Σ wᵢ`, which has the same optimum
- * as scikit-learn's `C·Σ wᵢ·logloss + ‖β‖²/2`. Rows with a missing label (255) or weight 0 are left out.
+ * as scikit-learn's `C·Σ wᵢ·logloss + ‖β‖²/2`, by Newton's method on the design's sparse rows
+ * (L-BFGS above 1,000 columns; see {@link solveWeightedLogistic}) until every gradient component is
+ * below `tol`. Rows with a missing label (255) or weight 0 are left out.
  */
 export function solveLogistic(
   x: DesignMatrix,
   y: Uint8Array,
   options: { readonly C?: number; readonly weight?: Float64Array; readonly maxIter?: number; readonly tol?: number } = {},
 ): LogisticSolution {
-  const { C = 1, weight, maxIter = 1000, tol = 1e-10 } = options;
+  const { C = 1, weight, maxIter, tol = 1e-10 } = options;
   if (!(C > 0)) throw userError('invalid_option', `invalid C: ${C} (expected a number > 0)`, { option: 'C' });
-  const { data, rows, cols: p } = x;
-  const { idx, S } = trainingRows(rows, (i) => y[i] === MISSING_BOOL, weight);
-  const lambda = 1 / (C * S);
-  // Compressed sparse rows: one-hot designs are mostly zeros, which makes each pass several times cheaper.
-  const m = idx.length;
-  const rowStart = new Int32Array(m + 1);
-  const colIdx: number[] = [];
-  const vals: number[] = [];
-  const rw = new Float64Array(m);
-  const ry = new Uint8Array(m);
-  for (let k = 0; k < m; k++) {
-    const i = idx[k];
-    const o = i * p;
-    for (let j = 0; j < p; j++) {
-      const v = data[o + j];
-      if (v !== 0) {
-        colIdx.push(j);
-        vals.push(v);
-      }
-    }
-    rowStart[k + 1] = colIdx.length;
-    rw[k] = (weight ? weight[i] : 1) / S;
-    ry[k] = y[i];
+  const { idx, S } = trainingRows(x.rows, (i) => y[i] === MISSING_BOOL, weight);
+  const w = new Float64Array(x.rows);
+  const target = new Float64Array(x.rows);
+  for (const i of idx) {
+    w[i] = (weight ? weight[i] : 1) / S;
+    target[i] = y[i];
   }
-  const cj = Int32Array.from(colIdx);
-  const cv = Float64Array.from(vals);
-  const objective = (theta: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    let loss = 0;
-    const b = theta[p];
-    for (let k = 0; k < m; k++) {
-      const e = rowStart[k + 1];
-      let z = b;
-      for (let q = rowStart[k]; q < e; q++) z += cv[q] * theta[cj[q]];
-      const w = rw[k];
-      const yk = ry[k];
-      loss += w * (softplus(z) - yk * z);
-      const r = w * (sigmoid(z) - yk);
-      for (let q = rowStart[k]; q < e; q++) grad[cj[q]] += r * cv[q];
-      grad[p] += r;
-    }
-    let pen = 0;
-    for (let j = 0; j < p; j++) {
-      pen += theta[j] * theta[j];
-      grad[j] += lambda * theta[j];
-    }
-    return loss + 0.5 * lambda * pen;
-  };
-  const result = minimizeLbfgs(objective, new Float64Array(p + 1), { maxIter, gradTol: tol });
-  return { coefficients: result.x.slice(0, p), intercept: result.x[p], iterations: result.iterations, converged: result.converged, gradMax: result.gradMax };
+  const sol = solveWeightedLogistic(sparseRows(x), target, w, 1 / (C * S), { tol, ...(maxIter !== undefined ? { maxIter } : {}) });
+  const p = x.cols;
+  return { coefficients: sol.theta.slice(0, p), intercept: sol.theta[p], iterations: sol.iterations, converged: sol.converged, gradMax: sol.gradMax };
 }
 
 /**
@@ -154,7 +113,7 @@ export function solveLogistic(
  * const pred = await model.predict(test); // pred.scores[1] = P(positive)
  */
 export function fitLogistic(table: Table, options: LogisticOptions): LogisticModel {
-  const { label, positive, C = 1, maxIter = 1000, tol = 1e-10 } = options;
+  const { label, positive, C = 1, maxIter, tol = 1e-10 } = options;
   const weightName = typeof options.weight === 'string' ? options.weight : undefined;
   const features = options.features ?? table.names().filter((n) => n !== label && n !== weightName);
   if (features.includes(label)) throw userError('label_in_features', `the label ${JSON.stringify(label)} is also a feature`, { column: label });

@@ -20,7 +20,7 @@ import {
   type ClassificationConstraint,
   type MixtureModel,
 } from '../../src/mitigate/index.js';
-import { solveWeightedLogistic, sparseRows } from '../../src/mitigate/reductions/logistic-solver.js';
+import { solveWeightedLogistic, sparseRows } from '../../src/learn/logistic-solver.js';
 import { encodeDesign } from '../../src/learn/design.js';
 import { Random } from '../../src/stats/index.js';
 import { allStumps, lendingTable, stumpDecisions, stumpLearner } from './reductions-fixture.js';

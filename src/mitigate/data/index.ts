@@ -16,4 +16,3 @@ export {
 } from './correlation-remover.js';
 export { pseudoInverseGram, symmetricEigen } from './least-squares.js';
 export { perCohortModel, type CohortModelPart, type PerCohortModel, type PerCohortModelOptions } from './per-cohort-model.js';
-export { fitLogisticNewton } from './fit-logistic.js';

@@ -5,7 +5,7 @@ import { linearModel, solveRidge } from '../../learn/linear.js';
 import { logisticModel } from '../../learn/logistic.js';
 import { categoricalFromCodes, numericColumn } from '../../table/index.js';
 import type { BoundLearner, Fitted, Learner, LearnerData } from './learner.js';
-import { solveWeightedLogistic, sparseRows } from './logistic-solver.js';
+import { solveWeightedLogistic, sparseRows } from '../../learn/logistic-solver.js';
 
 /** Options of {@link logisticLearner}. */
 export interface LogisticLearnerOptions {

@@ -1,6 +1,6 @@
-import { minimizeLbfgs } from '../../learn/lbfgs.js';
-import { choleskySolve } from '../../learn/linear.js';
-import type { DesignMatrix } from '../../learn/design.js';
+import { minimizeLbfgs } from './lbfgs.js';
+import { choleskySolve } from './linear.js';
+import type { DesignMatrix } from './design.js';
 
 /**
  * A design matrix in compressed sparse rows with a trailing intercept column of ones: row i's

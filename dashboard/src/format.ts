@@ -1,57 +1,7 @@
 // How numbers and metric names read on the page.
 
-const NAMES: Record<string, string> = {
-  count: 'Rows',
-  accuracy: 'Accuracy',
-  balanced_accuracy: 'Balanced accuracy',
-  selection_rate: 'Selection rate',
-  base_rate: 'Base rate',
-  precision: 'Precision',
-  recall: 'Recall',
-  true_positive_rate: 'True positive rate',
-  false_positive_rate: 'False positive rate',
-  false_negative_rate: 'False negative rate',
-  true_negative_rate: 'True negative rate',
-  negative_predictive_value: 'Negative predictive value',
-  false_discovery_rate: 'False discovery rate',
-  false_omission_rate: 'False omission rate',
-  f1: 'F1',
-  roc_auc: 'ROC AUC',
-  average_precision: 'Average precision',
-  log_loss: 'Log loss',
-  brier_score: 'Brier score',
-  error_rate: 'Error rate',
-  mae: 'Mean absolute error',
-  mse: 'Mean squared error',
-  rmse: 'Root mean squared error',
-  r2: 'R²',
-  mean_residual: 'Mean residual',
-  max_error: 'Max error',
-  tp: 'True positives',
-  fp: 'False positives',
-  tn: 'True negatives',
-  fn: 'False negatives',
-  demographic_parity_difference: 'Demographic parity difference',
-  demographic_parity_ratio: 'Demographic parity ratio',
-  equalized_odds_difference: 'Equalized odds difference',
-  equalized_odds_ratio: 'Equalized odds ratio',
-  equal_opportunity_difference: 'Equal opportunity difference',
-  equal_opportunity_ratio: 'Equal opportunity ratio',
-};
-
-/** A metric's name for people (`false_positive_rate` → "False positive rate"). */
-export function metricName(id: string): string {
-  if (NAMES[id]) return NAMES[id];
-  const [base, cls] = id.split('__');
-  const name = NAMES[base] ?? base.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
-  return cls ? `${name} (${cls})` : name;
-}
-
-/** A short abbreviation for table headers. */
-export function metricShort(id: string): string {
-  const short: Record<string, string> = { selection_rate: 'Sel. rate', true_positive_rate: 'TPR', false_positive_rate: 'FPR', false_negative_rate: 'FNR', true_negative_rate: 'TNR', roc_auc: 'AUC', average_precision: 'AP', balanced_accuracy: 'Bal. acc.', count: 'Rows' };
-  return short[id] ?? metricName(id);
-}
+// Metric names come from the core's metric registry, as in the report and the terminal.
+export { metricLabel as metricName, metricShortLabel as metricShort } from '../../src/report/format.js';
 
 // One formatter each: `toLocaleString` builds a new one per call, which shows in profiles of a big table.
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
